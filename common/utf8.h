@@ -1,0 +1,18 @@
+/*
+ * utf8.h - strict UTF-8 validation (RFC 3629: no overlongs, no surrogates,
+ * nothing above U+10FFFF).
+ */
+#ifndef KR_UTF8_H
+#define KR_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when buf[0..len) is well-formed UTF-8. NUL bytes are rejected too:
+ * a text frame never needs them and they truncate C strings. */
+bool kr_utf8_valid(const char *buf, size_t len);
+
+/* Number of code points in a valid UTF-8 string of len bytes. */
+size_t kr_utf8_count(const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * store.c - SQLite file, migrations, transactions and statement cache.
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "migrations.h"
+
+#define STMT_CACHE 64
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct kr_store {
+	sqlite3 *db;
+	struct stmt_slot cache[STMT_CACHE];
+};
+
+static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK && err)
+		snprintf(err, errlen, "%s", msg ? msg : sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	return rc;
+}
+
+static int user_version(sqlite3 *db)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static enum kr_err migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	int have = user_version(db);
+	char sql[64];
+
+	if (have < 0) {
+		snprintf(err, errlen, "cannot read schema version: %s", sqlite3_errmsg(db));
+		return KR_EINTERNAL;
+	}
+	if ((size_t)have > kr_migrations_count) {
+		snprintf(err, errlen, "store has schema version %d, newer than this hub (%zu)",
+			 have, kr_migrations_count);
+		return KR_EINTERNAL;
+	}
+	for (size_t i = (size_t)have; i < kr_migrations_count; i++) {
+		char e[256];
+
+		if (exec(db, "BEGIN IMMEDIATE", e, sizeof(e)) != SQLITE_OK)
+			goto fail;
+		/* Another process may have migrated while we waited for the lock. */
+		if ((size_t)user_version(db) > i) {
+			exec(db, "COMMIT", NULL, 0);
+			continue;
+		}
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
+		if (exec(db, kr_migrations[i].sql, e, sizeof(e)) != SQLITE_OK ||
+		    exec(db, sql, e, sizeof(e)) != SQLITE_OK ||
+		    exec(db, "COMMIT", e, sizeof(e)) != SQLITE_OK) {
+			exec(db, "ROLLBACK", NULL, 0);
+			goto fail;
+		}
+		kr_log(KR_LOG_INFO, "store: applied migration %s", kr_migrations[i].name);
+		continue;
+	fail:
+		snprintf(err, errlen, "migration %s failed: %s", kr_migrations[i].name, e);
+		return KR_EINTERNAL;
+	}
+	return KR_OK;
+}
+
+enum kr_err store_open(const char *dir, struct kr_store **out, char *err, size_t errlen)
+{
+	struct kr_store *st = calloc(1, sizeof(*st));
+	char path[4096];
+	char e[256];
+	enum kr_err rc = KR_EINTERNAL;
+
+	*out = NULL;
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return KR_EINTERNAL;
+	}
+	snprintf(path, sizeof(path), "%s/kairan.db", dir);
+	if (sqlite3_open_v2(path, &st->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (exec(st->db, "PRAGMA journal_mode = WAL", e, sizeof(e)) != SQLITE_OK ||
+	    exec(st->db, "PRAGMA synchronous = FULL", e, sizeof(e)) != SQLITE_OK ||
+	    exec(st->db, "PRAGMA foreign_keys = ON", e, sizeof(e)) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot configure %s: %s", path, e);
+		goto out;
+	}
+	rc = migrate(st->db, err, errlen);
+	if (rc != KR_OK)
+		goto out;
+	*out = st;
+	st = NULL;
+out:
+	store_close(st);
+	return rc;
+}
+
+void store_close(struct kr_store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+sqlite3_stmt *store_prepare(struct kr_store *st, const char *sql)
+{
+	int i;
+
+	for (i = 0; i < STMT_CACHE && st->cache[i].sql; i++) {
+		if (st->cache[i].sql == sql) {
+			sqlite3_reset(st->cache[i].stmt);
+			sqlite3_clear_bindings(st->cache[i].stmt);
+			return st->cache[i].stmt;
+		}
+	}
+	if (i == STMT_CACHE) {
+		kr_log(KR_LOG_ERROR, "store: statement cache full; raise STMT_CACHE");
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->cache[i].stmt,
+			       NULL) != SQLITE_OK) {
+		kr_log(KR_LOG_ERROR, "store: cannot prepare statement: %s", sqlite3_errmsg(st->db));
+		return NULL;
+	}
+	st->cache[i].sql = sql;
+	return st->cache[i].stmt;
+}
+
+sqlite3 *store_db(struct kr_store *st)
+{
+	return st->db;
+}
+
+enum kr_err store_begin(struct kr_store *st)
+{
+	return exec(st->db, "BEGIN IMMEDIATE", NULL, 0) == SQLITE_OK ? KR_OK : KR_EINTERNAL;
+}
+
+enum kr_err store_commit(struct kr_store *st)
+{
+	int rc = exec(st->db, "COMMIT", NULL, 0);
+
+	if (rc != SQLITE_OK) {
+		kr_log(KR_LOG_ERROR, "store: commit failed: %s", sqlite3_errmsg(st->db));
+		store_rollback(st);
+		return KR_EINTERNAL;
+	}
+	return KR_OK;
+}
+
+void store_rollback(struct kr_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		exec(st->db, "ROLLBACK", NULL, 0);
+}
+
+enum kr_err store_err(struct kr_store *st, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return KR_OK;
+	case SQLITE_CONSTRAINT:
+		return KR_EINVAL;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return KR_EOVERLOADED;
+	default:
+		kr_log(KR_LOG_ERROR, "store: %s", sqlite3_errmsg(st->db));
+		return KR_EINTERNAL;
+	}
+}
+
+int64_t store_data_version(struct kr_store *st)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int64_t v = -1;
+
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	if (s)
+		sqlite3_reset(s);
+	return v;
+}
+
+int store_schema_version(void)
+{
+	return (int)kr_migrations_count;
+}

@@ -1,0 +1,58 @@
+/*
+ * store.h - the SQLite store: opening, migrations, transactions and the
+ * prepared-statement cache. The directory (store_dir.h) and items
+ * (store_items.h) build on it; no other module writes SQL.
+ *
+ * The store is one file, DATA/kairan.db, in WAL mode with synchronous=FULL,
+ * so a commit that returned is on disk. Admin commands open the same file
+ * from another process while the hub runs; busy_timeout absorbs the brief
+ * write locks, and the hub notices their changes through
+ * store_data_version().
+ */
+#ifndef KR_STORE_H
+#define KR_STORE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kr_error.h"
+
+struct kr_store;
+
+/*
+ * Open (creating if needed) DIR/kairan.db and apply pending migrations.
+ * On failure returns an error and writes a message for people into err.
+ * The caller owns *out and releases it with store_close().
+ */
+enum kr_err store_open(const char *dir, struct kr_store **out, char *err, size_t errlen);
+
+void store_close(struct kr_store *st);
+
+/*
+ * A cached prepared statement for sql, reset and with bindings cleared.
+ * sql must be a string literal (its address is the cache key). Borrowed:
+ * the store finalises it. NULL on failure (logged).
+ */
+sqlite3_stmt *store_prepare(struct kr_store *st, const char *sql);
+
+/* The raw handle, for store_*.c files only. */
+sqlite3 *store_db(struct kr_store *st);
+
+enum kr_err store_begin(struct kr_store *st);
+enum kr_err store_commit(struct kr_store *st);
+void store_rollback(struct kr_store *st);
+
+/* Map a SQLite result code to a kairan error (constraint -> KR_EINVAL...). */
+enum kr_err store_err(struct kr_store *st, int rc);
+
+/*
+ * PRAGMA data_version: changes whenever another connection (an admin
+ * command) committed a change. Returns -1 on error.
+ */
+int64_t store_data_version(struct kr_store *st);
+
+/* The newest schema version this binary knows (number of migrations). */
+int store_schema_version(void);
+
+#endif

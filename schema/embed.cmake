@@ -1,0 +1,21 @@
+# Turns schema/migrations/*.sql into a C array compiled into kairan-hub, so
+# the binary carries its own migrations. Invoked by hub/CMakeLists.txt as
+#   cmake -DOUT=file.c -DSRC_DIR=dir -P embed.cmake
+file(GLOB sql_files "${SRC_DIR}/*.sql")
+list(SORT sql_files)
+set(body "/* Generated from schema/migrations by schema/embed.cmake. Do not edit. */\n")
+string(APPEND body "#include <stddef.h>\n#include \"migrations.h\"\n\n")
+set(entries "")
+set(n 0)
+foreach(f ${sql_files})
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+  string(APPEND body "static const char mig_${n}[] = {${hex}0x00};\n")
+  string(APPEND entries "\t{\"${name}\", mig_${n}},\n")
+  math(EXPR n "${n} + 1")
+endforeach()
+string(APPEND body "\nconst struct kr_migration kr_migrations[] = {\n${entries}};\n")
+string(APPEND body "const size_t kr_migrations_count = ${n};\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
