@@ -7,7 +7,8 @@
  * ids are the store's integer row ids. Functions return KR_ENOTFOUND for a
  * missing key, KR_EINVAL for a duplicate or constraint violation (err says
  * which), KR_EINTERNAL for a store failure. Each mutating function is one
- * transaction of its own.
+ * transaction of its own; inside a caller's transaction (store_begin) it
+ * is a savepoint instead, undone alone when it fails.
  *
  * Lists come back as new Jansson references (the caller decrefs).
  */
@@ -21,8 +22,7 @@
 #include "kr_error.h"
 #include "model.h"
 #include "store.h"
-
-#define KR_TOKEN_HASH_LEN 32
+#include "token.h"
 
 /* Terms that identify an organisation (each array may be empty). */
 struct kr_org_terms {
@@ -65,12 +65,15 @@ enum kr_err store_token_lookup(struct kr_store *st, const unsigned char hash[KR_
 
 enum kr_err store_circle_add(struct kr_store *st, const char *key, enum kr_circle_kind kind,
 			     const char *name, const char *policy_file, char *err, size_t errlen);
+/* KR_EINVAL while items still have the circle as their home circle. */
 enum kr_err store_circle_remove(struct kr_store *st, const char *key);
 /* [{"circle","kind","name","policy","orgs":N}] */
 enum kr_err store_circle_list(struct kr_store *st, json_t **out);
 
 enum kr_err store_member_add(struct kr_store *st, const char *circle, const char *org,
 			     char *err, size_t errlen);
+/* Also drops the roles of the organisation's users in the circle.
+ * KR_ENOTFOUND also when the organisation is not a member. */
 enum kr_err store_member_remove(struct kr_store *st, const char *circle, const char *org);
 /* ["org-key", ...] */
 enum kr_err store_member_list(struct kr_store *st, const char *circle, json_t **out);
@@ -84,7 +87,10 @@ enum kr_err store_role_list(struct kr_store *st, const char *circle, json_t **ou
 
 /*
  * Walk the directory, for the hub's access snapshot (acl.c). Callbacks get
- * borrowed strings valid only during the call.
+ * borrowed strings valid only during the call. role reports effective
+ * roles: every user of every member organisation, with its explicit role
+ * or KR_ROLE_MEMBER; a role row of a non-member organisation is never
+ * reported. The walk reads one snapshot. Any callback may be NULL.
  */
 struct kr_dir_visitor {
 	void *ud;

@@ -1,0 +1,125 @@
+/*
+ * cli.h - what every `kairan` subcommand shares: the global options, the
+ * session with the hub (connect, authenticate, request/reply), output
+ * helpers and exit codes.
+ *
+ * Exit codes are those of kr_error.h: 0 ok, 2 usage, 3 auth, 4 forbidden,
+ * 5 not found, 6 rejected input, 7 hub or network failure. Errors from the
+ * hub are mapped with kr_err_from_code() + kr_err_exit() and nowhere else.
+ * Only results go to stdout; everything else goes to stderr.
+ */
+#ifndef KAIRAN_CLI_H
+#define KAIRAN_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "conn.h"
+#include "kr_error.h"
+#include "opt.h"
+
+#define CLI_DEFAULT_URL  "wss://localhost:8443"
+#define CLI_CONNECT_MS   15000 /* connect, TLS and websocket handshake */
+#define CLI_REPLY_MS     30000 /* wait for the reply to one request */
+#define CLI_EXIT_OUTPUT  1     /* stdout could not be written (e.g. a closed pipe) */
+
+/* The global options, after the environment was applied. */
+struct cli {
+	const char *url;        /* --url, KAIRAN_URL or CLI_DEFAULT_URL */
+	const char *token;      /* --token, borrowed from argv */
+	const char *token_file; /* --token-file */
+	const char *env_token;  /* KAIRAN_TOKEN */
+	const char *ca;         /* --ca */
+	bool insecure;          /* --insecure */
+	bool json;              /* --json */
+};
+
+/* One subcommand, as listed in main.c's dispatch table. */
+struct cli_cmd {
+	const char *name;
+	const char *summary; /* one line for `kairan --help` */
+	const char *usage;   /* the full `kairan NAME --help` text */
+	/* Run with argv[0] = name; returns the exit code. */
+	int (*run)(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv);
+};
+
+/*
+ * Open a session: check the URL, find the token (exit 3 when there is none),
+ * connect and send `auth`. Returns 0 with *conn set (close it with
+ * conn_close()), or the exit code after printing why.
+ */
+int cli_session_open(const struct cli *cli, struct conn **conn);
+
+/*
+ * Send req (stolen; NULL is treated as out of memory) and wait for its
+ * reply. A reply of type expect is returned in *reply (new reference) with
+ * 0. An `error` reply is printed as "kairan: CODE: MESSAGE" and its exit
+ * code returned; a network failure or a reply of another type returns 7.
+ * When the connection's interrupt flag stops the wait, 7 is returned without
+ * a message.
+ */
+int cli_call(struct conn *conn, json_t *req, const char *expect, json_t **reply);
+
+/* Print "kairan: CODE: MESSAGE" for an `error` message (borrowed); return its exit code. */
+int cli_server_error(const json_t *msg);
+
+/* Print the connection's failure; return KR_EXIT_SERVER. */
+int cli_conn_error(const struct conn *conn);
+
+/* "kairan: " + message on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "kairan: warning: " + message on stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Print "kairan NAME: message" and the synopsis (the usage text up to its
+ * first blank line, which every usage text has) on stderr; return
+ * KR_EXIT_USAGE.
+ */
+int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print the subcommand's usage on stdout; return 0. */
+int cli_help(const struct cli_cmd *cmd);
+
+/*
+ * Parse the subcommand's option opt_next() failed on, or an unexpected
+ * operand, into a usage error; hints when a global option came too late.
+ */
+int cli_opt_error(const struct cli_cmd *cmd, int rc, const char *arg, const char *err);
+
+/*
+ * Parse the arguments of a subcommand that takes none but --help. Returns 0
+ * (with *help set when --help was given) or KR_EXIT_USAGE after printing why.
+ */
+int cli_parse_none(const struct cli_cmd *cmd, int argc, char **argv, bool *help);
+
+/* Parse a non-negative decimal integer (no sign, no spaces). */
+bool cli_parse_uint(const char *s, json_int_t *v);
+
+/* v (borrowed) as indented JSON and a newline on stdout. */
+void cli_print_json(const json_t *v);
+
+/* A copy of a reply (borrowed) without "type" and "ref". New reference or NULL. */
+json_t *cli_reply_body(const json_t *reply);
+
+/* cli_print_text(oneline) of s, then spaces up to width columns (by bytes). */
+void cli_print_cell(FILE *f, const char *s, int width);
+
+/*
+ * Print text that came from other people on a terminal safely: control
+ * characters (C0 except tab and newline, DEL, C1) and invalid bytes are shown
+ * as "\xNN" / "\u00NN" instead of being sent raw. With oneline, newlines and
+ * tabs become spaces. NULL prints nothing.
+ */
+void cli_print_text(FILE *f, const char *s, bool oneline);
+
+/*
+ * Flush stdout. When anything written to it was lost and rc is 0, report it
+ * and return CLI_EXIT_OUTPUT; otherwise return rc.
+ */
+int cli_finish(int rc);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * cli_session.c - the `kairan` session with the hub: find the token, check
+ * the URL and CA file, connect, authenticate, and turn replies, hub errors
+ * and network failures into exit codes (see cli.h).
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "url.h"
+#include "utf8.h"
+
+/*
+ * Read the token from the first line of path into a malloc'd string in
+ * *token, without surrounding whitespace. Returns 0 or the exit code.
+ */
+static int cli_token_read(const char *path, char **token)
+{
+	FILE *f = NULL;
+	struct stat st;
+	char *line = NULL;
+	size_t cap = 0, start = 0, end;
+	ssize_t n;
+	int rc = KR_EXIT_USAGE;
+
+	f = fopen(path, "r");
+	if (!f) {
+		cli_error("cannot read the token file %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+		cli_warn("the token file %s can be read by other users; chmod 600 it", path);
+	n = getline(&line, &cap, f);
+	if (n < 0 && ferror(f)) {
+		cli_error("cannot read the token file %s: %s", path, strerror(errno));
+		goto out;
+	}
+	end = n > 0 ? (size_t)n : 0;
+	while (end > 0 && strchr(" \t\r\n\v\f", line[end - 1]))
+		end--;
+	while (start < end && strchr(" \t\r\n\v\f", line[start]))
+		start++;
+	if (start == end) {
+		cli_error("no token in %s: its first line is empty", path);
+		rc = KR_EXIT_AUTH;
+		goto out;
+	}
+	if (!kr_utf8_valid(line + start, end - start)) {
+		cli_error("the token in %s is not valid UTF-8 text", path);
+		goto out;
+	}
+	line[end] = '\0';
+	memmove(line, line + start, end - start + 1);
+	*token = line;
+	line = NULL;
+	rc = KR_EXIT_OK;
+out:
+	free(line);
+	if (f)
+		fclose(f);
+	return rc;
+}
+
+/* The token to send, from --token, --token-file or KAIRAN_TOKEN, in that order. */
+static int cli_token_find(const struct cli *cli, char **token)
+{
+	const char *t = cli->token ? cli->token : cli->token_file ? NULL : cli->env_token;
+
+	*token = NULL;
+	if (!t && cli->token_file)
+		return cli_token_read(cli->token_file, token);
+	if (!t || !*t) {
+		cli_error("no token: use --token, --token-file or KAIRAN_TOKEN");
+		return KR_EXIT_AUTH;
+	}
+	if (!kr_utf8_valid(t, strlen(t))) {
+		cli_error("the token is not valid UTF-8 text");
+		return KR_EXIT_USAGE;
+	}
+	*token = strdup(t);
+	if (!*token) {
+		cli_error("out of memory");
+		return KR_EXIT_SERVER;
+	}
+	return KR_EXIT_OK;
+}
+
+/* Usage problems with --url and --ca, found before any connection is made. */
+static int cli_check_target(const struct cli *cli)
+{
+	struct url u;
+	char err[CONN_ERR_MAX];
+
+	if (!url_parse(cli->url, &u, err, sizeof(err))) {
+		cli_error("%s", err);
+		return KR_EXIT_USAGE;
+	}
+	if (u.tls && cli->ca && access(cli->ca, R_OK) != 0) {
+		cli_error("cannot read the CA file %s: %s", cli->ca, strerror(errno));
+		return KR_EXIT_USAGE;
+	}
+	if (!u.tls && strcmp(u.host, "localhost") != 0 && strncmp(u.host, "127.", 4) != 0 &&
+	    strcmp(u.host, "::1") != 0)
+		cli_warn("%s is not encrypted: your token and reports travel in clear text",
+			 cli->url);
+	return KR_EXIT_OK;
+}
+
+int cli_session_open(const struct cli *cli, struct conn **conn)
+{
+	struct conn *c = NULL;
+	char *token = NULL, err[CONN_ERR_MAX];
+	json_t *ok = NULL;
+	int rc;
+
+	*conn = NULL;
+	rc = cli_check_target(cli);
+	if (rc)
+		goto out;
+	rc = cli_token_find(cli, &token);
+	if (rc)
+		goto out;
+	if (conn_open(cli->url, cli->ca, cli->insecure, CLI_CONNECT_MS, &c, err) != CONN_OK) {
+		cli_error("%s", err);
+		rc = KR_EXIT_SERVER;
+		goto out;
+	}
+	rc = cli_call(c, json_pack("{s:s, s:s}", "type", "auth", "token", token), "auth_ok", &ok);
+	if (rc)
+		goto out;
+	*conn = c;
+	c = NULL;
+out:
+	json_decref(ok);
+	conn_close(c);
+	if (token) {
+		memset(token, 0, strlen(token));
+		free(token);
+	}
+	return rc;
+}
+
+int cli_call(struct conn *conn, json_t *req, const char *expect, json_t **reply)
+{
+	json_t *r = NULL;
+	const char *type;
+	enum conn_status st;
+	int rc = KR_EXIT_SERVER;
+
+	*reply = NULL;
+	if (!req) {
+		cli_error("out of memory");
+		goto out;
+	}
+	st = conn_request(conn, req, &r, CLI_REPLY_MS);
+	if (st == CONN_EINTR)
+		goto out; /* the caller raised the flag and knows why */
+	if (st != CONN_OK) {
+		rc = cli_conn_error(conn);
+		goto out;
+	}
+	type = json_string_value(json_object_get(r, "type"));
+	if (strcmp(type, "error") == 0) {
+		rc = cli_server_error(r);
+		goto out;
+	}
+	if (strcmp(type, expect) != 0) {
+		cli_error("the hub answered '%.64s' where '%s' was expected", type, expect);
+		goto out;
+	}
+	*reply = r;
+	r = NULL;
+	rc = KR_EXIT_OK;
+out:
+	json_decref(r);
+	json_decref(req);
+	return rc;
+}

@@ -1,0 +1,246 @@
+/*
+ * cmd_get.c - `kairan get ID` (one item, for people or as JSON) and
+ * `kairan history --circle C` (a circle's items in cursor order, a page at a
+ * time).
+ */
+#include <string.h>
+
+#include "cmd.h"
+
+/* One "label  value" line of an item, skipped when the value is absent. */
+static void get_field(const char *label, const json_t *v)
+{
+	if (json_is_string(v)) {
+		printf("%-11s", label);
+		cli_print_text(stdout, json_string_value(v), true);
+		fputc('\n', stdout);
+	} else if (json_is_integer(v)) {
+		printf("%-11s%" JSON_INTEGER_FORMAT "\n", label, json_integer_value(v));
+	}
+}
+
+/* A "label  a, b, c" line for an array of strings, skipped when empty. */
+static void get_list(const char *label, const json_t *a)
+{
+	const json_t *v;
+	size_t i;
+
+	if (json_array_size(a) == 0)
+		return;
+	printf("%-11s", label);
+	json_array_foreach(a, i, v)
+	{
+		fputs(i ? ", " : "", stdout);
+		cli_print_text(stdout, json_string_value(v), true);
+	}
+	fputc('\n', stdout);
+}
+
+/* An item as readers see it (PROTOCOL.md, "Item as readers see it"), for people. */
+static void get_print_item(const json_t *item)
+{
+	const json_t *inds = json_object_get(item, "indicators"), *ind;
+	const char *tlp = json_string_value(json_object_get(item, "tlp"));
+	size_t i;
+
+	cli_print_text(stdout, json_string_value(json_object_get(item, "title")), true);
+	fputs("\n\n", stdout);
+	get_field("id", json_object_get(item, "id"));
+	if (tlp) {
+		fputs("tlp        TLP:", stdout);
+		cli_print_text(stdout, tlp, true);
+		fputc('\n', stdout);
+	}
+	get_field("circle", json_object_get(item, "circle"));
+	get_field("kind", json_object_get(item, "kind"));
+	get_field("status", json_object_get(item, "status"));
+	get_field("created", json_object_get(item, "created"));
+	get_field("cursor", json_object_get(item, "cursor"));
+	get_list("tags", json_object_get(item, "tags"));
+	get_list("recipients", json_object_get(item, "recipients"));
+	fputc('\n', stdout);
+	cli_print_text(stdout, json_string_value(json_object_get(item, "body")), false);
+	fputc('\n', stdout);
+	if (json_array_size(inds) == 0)
+		return;
+	fputs("\nindicators:\n", stdout);
+	json_array_foreach(inds, i, ind)
+	{
+		const char *role = json_string_value(json_object_get(ind, "role"));
+
+		fputs("  ", stdout);
+		cli_print_cell(stdout, json_string_value(json_object_get(ind, "type")), 8);
+		cli_print_cell(stdout, role ? role : "unknown", 10);
+		cli_print_text(stdout, json_string_value(json_object_get(ind, "value")), true);
+		fputc('\n', stdout);
+	}
+}
+
+static int get_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
+{
+	static const struct opt_spec spec[] = {{"help", 'h', false, 1}};
+	struct opt_iter it;
+	struct conn *c = NULL;
+	json_t *r = NULL;
+	const char *arg, *id = NULL;
+	char err[128];
+	int o, rc;
+
+	opt_init(&it, argc, argv, 1);
+	while ((o = opt_next(&it, spec, 1, &arg, err, sizeof(err))) != OPT_DONE) {
+		if (o == 1) {
+			rc = cli_help(cmd);
+			goto out;
+		}
+		if (o != OPT_OPERAND || id) {
+			rc = cli_opt_error(cmd, o, arg, err);
+			goto out;
+		}
+		id = arg;
+	}
+	if (!id) {
+		rc = cli_usage_error(cmd, "which item? give its ID, e.g. it_5f2c9a0d1e7b4c21");
+		goto out;
+	}
+	rc = cli_session_open(cli, &c);
+	if (rc)
+		goto out;
+	rc = cli_call(c, json_pack("{s:s, s:s}", "type", "get", "item_id", id), "item", &r);
+	if (rc)
+		goto out;
+	if (cli->json)
+		cli_print_json(json_object_get(r, "item"));
+	else
+		get_print_item(json_object_get(r, "item"));
+out:
+	json_decref(r);
+	conn_close(c);
+	return rc;
+}
+
+enum { H_HELP = 1, H_CIRCLE, H_SINCE, H_LIMIT };
+
+static const struct opt_spec history_opts[] = {
+	{"help", 'h', false, H_HELP},
+	{"circle", 0, true, H_CIRCLE},
+	{"since", 0, true, H_SINCE},
+	{"limit", 0, true, H_LIMIT},
+};
+
+/* Build the `history` request from the command line. Returns 0 or an exit code. */
+static int history_parse(const struct cli_cmd *cmd, int argc, char **argv, json_t **req)
+{
+	struct opt_iter it;
+	const char *arg;
+	char err[128];
+	json_int_t n;
+	int o, rc = KR_EXIT_OK;
+
+	*req = json_pack("{s:s}", "type", "history");
+	opt_init(&it, argc, argv, 1);
+	while (rc == KR_EXIT_OK && (o = opt_next(&it, history_opts, 4, &arg, err, sizeof(err)))) {
+		if (o == H_HELP)
+			rc = -1;
+		else if (o == H_CIRCLE)
+			json_object_set_new(*req, "circle", json_string(arg));
+		else if ((o == H_SINCE || o == H_LIMIT) && !cli_parse_uint(arg, &n))
+			rc = cli_usage_error(cmd, "--%s needs a number, not '%s'",
+					     o == H_SINCE ? "since" : "limit", arg);
+		else if (o == H_SINCE || o == H_LIMIT)
+			json_object_set_new(*req, o == H_SINCE ? "since" : "limit",
+					    json_integer(n));
+		else
+			rc = cli_opt_error(cmd, o, arg, err);
+	}
+	if (rc == KR_EXIT_OK && !json_is_string(json_object_get(*req, "circle")))
+		rc = cli_usage_error(cmd, "which circle? give --circle C");
+	if (rc) {
+		json_decref(*req);
+		*req = NULL;
+	}
+	return rc < 0 ? cli_help(cmd) : rc;
+}
+
+static void history_print(const json_t *r)
+{
+	const json_t *items = json_object_get(r, "items"), *item;
+	size_t i;
+
+	json_array_foreach(items, i, item)
+	{
+		printf("%8" JSON_INTEGER_FORMAT "  ",
+		       json_integer_value(json_object_get(item, "cursor")));
+		cli_print_cell(stdout, json_string_value(json_object_get(item, "tlp")), 14);
+		cli_print_cell(stdout, json_string_value(json_object_get(item, "kind")), 10);
+		cli_print_text(stdout, json_string_value(json_object_get(item, "title")), true);
+		fputc('\n', stdout);
+	}
+	if (json_is_true(json_object_get(r, "more"))) {
+		fputs("more: kairan history --circle ", stderr);
+		cli_print_text(stderr, json_string_value(json_object_get(r, "circle")), true);
+		fprintf(stderr, " --since %" JSON_INTEGER_FORMAT "\n",
+			json_integer_value(json_object_get(r, "next")));
+	}
+}
+
+static int history_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct conn *c = NULL;
+	json_t *req = NULL, *r = NULL, *body = NULL;
+	int rc;
+
+	rc = history_parse(cmd, argc, argv, &req);
+	if (rc || !req)
+		goto out;
+	rc = cli_session_open(cli, &c);
+	if (rc)
+		goto out;
+	rc = cli_call(c, req, "history", &r);
+	req = NULL;
+	if (rc)
+		goto out;
+	if (cli->json) {
+		body = cli_reply_body(r);
+		cli_print_json(body);
+	} else {
+		history_print(r);
+	}
+out:
+	json_decref(body);
+	json_decref(r);
+	json_decref(req);
+	conn_close(c);
+	return rc;
+}
+
+const struct cli_cmd cmd_get = {
+	"get",
+	"show one item",
+	"usage: kairan [OPTIONS] get ID\n"
+	"\n"
+	"Show the item ID (e.g. it_5f2c9a0d1e7b4c21): title, TLP, circle, kind,\n"
+	"status, creation time, tags, body and indicators.\n"
+	"With --json: the item object.\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help  show this help\n",
+	get_run,
+};
+
+const struct cli_cmd cmd_history = {
+	"history",
+	"list a circle's items, oldest first",
+	"usage: kairan [OPTIONS] history --circle C [--since CURSOR] [--limit N]\n"
+	"\n"
+	"List the items of circle C you may read, in cursor order, one per line:\n"
+	"cursor, TLP, kind and title. When there are more, a hint on stderr gives\n"
+	"the --since to use for the next page.\n"
+	"With --json: {\"circle\", \"items\", \"next\", \"more\"}.\n"
+	"\n"
+	"Options:\n"
+	"  --circle C       the circle (required)\n"
+	"  --since CURSOR   only items after this cursor\n"
+	"  --limit N        at most N items (1-500; the hub's default is 100)\n"
+	"  -h, --help       show this help\n",
+	history_run,
+};

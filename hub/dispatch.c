@@ -1,0 +1,65 @@
+/*
+ * dispatch.c - message table and dispatcher (see dispatch.h).
+ */
+#include "dispatch.h"
+
+#include <string.h>
+
+#include "handlers.h"
+#include "log.h"
+
+const struct kr_dispatch_entry kr_dispatch_table[] = {
+	{"auth", handle_auth, KR_ACCESS_SESSION, false},
+	{"whoami", handle_whoami, KR_ACCESS_SELF, true},
+	{"circles", handle_circles, KR_ACCESS_SELF, true},
+	{"post", handle_post, KR_ACCESS_WRITE, true},
+	{"get", handle_get, KR_ACCESS_READ, true},
+	{"history", handle_history, KR_ACCESS_READ, true},
+	{"subscribe", handle_subscribe, KR_ACCESS_READ, true},
+	{"unsubscribe", handle_unsubscribe, KR_ACCESS_SELF, true},
+	{"ack", handle_ack, KR_ACCESS_SELF, true},
+};
+
+const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);
+
+static const struct kr_dispatch_entry *lookup(const char *type)
+{
+	for (size_t i = 0; i < kr_dispatch_count; i++)
+		if (strcmp(kr_dispatch_table[i].type, type) == 0)
+			return &kr_dispatch_table[i];
+	return NULL;
+}
+
+void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
+{
+	struct kr_envelope env;
+	const struct kr_dispatch_entry *e;
+	char idbuf[KR_ID_MAX + 1];
+	char err[256] = "";
+	enum kr_err rc;
+
+	rc = kr_envelope_parse(buf, len, &env, idbuf, err, sizeof(err));
+	if (rc != KR_OK) {
+		session_error(s, env.id, rc, err);
+		return;
+	}
+	e = lookup(env.type);
+	if (!e) {
+		snprintf(err, sizeof(err), "unknown message type '%.64s'", env.type);
+		rc = KR_ETYPE;
+	} else if (e->access == KR_ACCESS_UNSET) {
+		snprintf(err, sizeof(err), "message type has no access class");
+		rc = KR_EFORBIDDEN; /* fail closed */
+	} else if (e->needs_auth && !s->authed) {
+		snprintf(err, sizeof(err), "authenticate first with an 'auth' message");
+		rc = KR_EAUTHREQ;
+	} else {
+		rc = e->fn(s, &env, err, sizeof(err));
+	}
+	if (rc != KR_OK) {
+		if (rc == KR_EFORBIDDEN)
+			kr_log(KR_LOG_DEBUG, "session %s: %s denied: %s", s->peer, env.type, err);
+		session_error(s, env.id, rc, err[0] ? err : NULL);
+	}
+	kr_envelope_clear(&env);
+}

@@ -1,0 +1,60 @@
+/*
+ * handle_auth.c - `auth`: exchange a bearer token for an authenticated
+ * session. Tokens are compared only through their SHA-256 hash.
+ */
+#include <string.h>
+
+#include "acl.h"
+#include "handlers.h"
+#include "log.h"
+#include "server.h"
+#include "store_dir.h"
+#include "token.h"
+
+#define AUTH_MAX_FAILURES 5
+
+static const struct kr_field auth_fields[] = {
+	{"token", KR_F_STRING, true},
+};
+
+KR_HANDLER(handle_auth)
+{
+	const json_t *tok;
+	unsigned char hash[KR_TOKEN_HASH_LEN];
+	const struct kr_acl_user *u;
+	int64_t user_id = 0;
+	enum kr_err rc;
+
+	rc = kr_fields_check(env->msg, auth_fields, 1, true, err, errlen);
+	if (rc != KR_OK)
+		return rc;
+	if (s->authed) {
+		snprintf(err, errlen, "this session is already authenticated");
+		return KR_EINVAL;
+	}
+	tok = json_object_get(env->msg, "token");
+	rc = KR_EAUTH;
+	if (token_well_formed(json_string_value(tok), json_string_length(tok)) &&
+	    token_hash(json_string_value(tok), json_string_length(tok), hash))
+		rc = store_token_lookup(s->srv->store, hash, &user_id);
+	if (rc == KR_OK && !acl_user(s->srv->acl, user_id))
+		server_directory_changed(s->srv); /* added since the last poll */
+	u = rc == KR_OK ? acl_user(s->srv->acl, user_id) : NULL;
+	if (!u) {
+		if (rc == KR_OK || rc == KR_EAUTH) {
+			snprintf(err, errlen, "the token is unknown, revoked or expired");
+			rc = KR_EAUTH;
+		}
+		if (++s->auth_failures >= AUTH_MAX_FAILURES) {
+			kr_log(KR_LOG_WARN, "session %s: %d failed authentications; closing",
+			       s->peer, s->auth_failures);
+			s->closing = true;
+		}
+		return rc;
+	}
+	session_login(s, user_id, hash);
+	kr_log(KR_LOG_INFO, "session %s: authenticated as %s (%s)", s->peer, u->name, u->org_key);
+	session_reply(s, json_pack("{s:s, s:s?, s:s, s:s}", "type", "auth_ok", "ref", env->id,
+				   "user", u->name, "org", u->org_key));
+	return KR_OK;
+}

@@ -1,0 +1,98 @@
+/*
+ * item.c - in-memory items (see item.h).
+ */
+#include "item.h"
+
+#include <libwebsockets.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+
+struct kr_item *item_new(const struct kr_item_fields *f)
+{
+	struct kr_item *it = calloc(1, sizeof(*it));
+
+	if (!it)
+		return NULL;
+	it->refs = 1;
+	it->cursor = f->cursor;
+	snprintf(it->id, sizeof(it->id), "%s", f->id);
+	if (f->n_recipients) {
+		it->recipients = malloc(f->n_recipients * sizeof(int64_t));
+		if (!it->recipients)
+			goto fail;
+		memcpy(it->recipients, f->recipients, f->n_recipients * sizeof(int64_t));
+	}
+	it->meta = (struct kr_item_meta){
+		.tlp = f->tlp,
+		.status = f->status,
+		.kind = f->kind,
+		.circle_id = f->circle_id,
+		.author_user_id = f->author_user_id,
+		.author_org_id = f->author_org_id,
+		.recipients = it->recipients,
+		.n_recipients = f->n_recipients,
+	};
+	it->view = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:s}", "id", f->id,
+			     "cursor", (json_int_t)f->cursor, "kind", kr_kind_name(f->kind),
+			     "circle", f->circle_key, "tlp", kr_tlp_name(f->tlp), "status",
+			     kr_status_name(f->status), "title", f->title, "body", f->body,
+			     "indicators", f->indicators, "tags", f->tags, "created", f->created);
+	if (!it->view)
+		goto fail;
+	return it;
+fail:
+	free(it->recipients);
+	free(it);
+	return NULL;
+}
+
+struct kr_item *item_ref(struct kr_item *it)
+{
+	it->refs++;
+	return it;
+}
+
+void item_unref(struct kr_item *it)
+{
+	if (!it || --it->refs > 0)
+		return;
+	json_decref(it->view);
+	free(it->frame);
+	free(it->recipients);
+	free(it);
+}
+
+char *item_frame(struct kr_item *it, size_t *len)
+{
+	if (!it->frame) {
+		json_t *msg = json_pack("{s:s, s:O}", "type", "deliver", "item", it->view);
+
+		if (!msg)
+			return NULL;
+		it->frame = kr_msg_dump(msg, LWS_PRE, &it->frame_len);
+		json_decref(msg);
+		if (!it->frame)
+			return NULL;
+	}
+	*len = it->frame_len;
+	return it->frame + LWS_PRE;
+}
+
+int item_id_generate(char out[KR_ITEM_ID_LEN + 1])
+{
+	unsigned char raw[8];
+	static const char hex[] = "0123456789abcdef";
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return 0;
+	memcpy(out, "it_", 3);
+	for (size_t i = 0; i < sizeof(raw); i++) {
+		out[3 + 2 * i] = hex[raw[i] >> 4];
+		out[4 + 2 * i] = hex[raw[i] & 15];
+	}
+	out[KR_ITEM_ID_LEN] = '\0';
+	return 1;
+}

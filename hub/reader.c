@@ -1,0 +1,93 @@
+/*
+ * reader.c - the policy gate on every read path (see reader.h).
+ */
+#include "reader.h"
+
+#include <libwebsockets.h>
+
+#include "acl.h"
+#include "log.h"
+#include "policy.h"
+#include "server.h"
+
+static enum kr_err gate(struct kr_session *s, const struct kr_item *it)
+{
+	if (!s->authed)
+		return KR_EFORBIDDEN;
+	return policy_may_read(&s->reader, &it->meta);
+}
+
+enum reader_push_result reader_push(struct kr_session *s, struct kr_item *it)
+{
+	size_t len;
+
+	if (gate(s, it) != KR_OK)
+		return READER_DENIED;
+	if (session_queue_full(s))
+		return READER_FULL;
+	if (!item_frame(it, &len) || !outq_push_item(&s->q, it, len))
+		return READER_FULL; /* out of memory: replay from the store later */
+	lws_callback_on_writable(s->wsi);
+	return READER_QUEUED;
+}
+
+static json_t *recipient_names(struct kr_session *s, const struct kr_item *it)
+{
+	json_t *names = json_array();
+
+	for (size_t i = 0; names && i < it->meta.n_recipients; i++) {
+		const struct kr_acl_user *u = acl_user(s->srv->acl, it->meta.recipients[i]);
+
+		if (u)
+			json_array_append_new(names, json_string(u->name));
+	}
+	return names;
+}
+
+enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out)
+{
+	enum kr_err rc = gate(s, it);
+
+	*out = NULL;
+	if (rc != KR_OK)
+		return rc;
+	if (it->meta.tlp == KR_TLP_RED && it->meta.author_user_id == s->user_id) {
+		*out = json_copy(it->view);
+		if (*out)
+			json_object_set_new(*out, "recipients", recipient_names(s, it));
+	} else {
+		*out = json_incref(it->view);
+	}
+	return *out ? KR_OK : KR_EINTERNAL;
+}
+
+int reader_write(struct kr_session *s)
+{
+	struct kr_outq_entry *e;
+
+	while ((e = outq_peek(&s->q)) != NULL) {
+		char *text;
+		size_t len;
+		int n;
+
+		if (e->item) {
+			if (gate(s, e->item) != KR_OK) {
+				s->srv->denials++;
+				outq_pop(&s->q);
+				continue;
+			}
+			text = item_frame(e->item, &len);
+		} else {
+			text = e->buf + LWS_PRE;
+			len = e->len;
+		}
+		n = lws_write(s->wsi, (unsigned char *)text, len, LWS_WRITE_TEXT);
+		outq_pop(&s->q);
+		if (n < (int)len) {
+			kr_log(KR_LOG_INFO, "session %s: write failed", s->peer);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * reader.h - the single door through which items reach clients.
+ *
+ * Every read path ends here: live push and replay (reader_push, checked
+ * again by reader_write at the moment the frame goes out), and get/history
+ * (reader_view). Each asks policy_may_read() for this reader and this item;
+ * nothing else in the hub serialises an item for a connection.
+ */
+#ifndef KR_READER_H
+#define KR_READER_H
+
+#include <jansson.h>
+
+#include "item.h"
+#include "kr_error.h"
+#include "session.h"
+
+enum reader_push_result {
+	READER_QUEUED, /* queued; will be checked again when sent */
+	READER_DENIED, /* this reader may not see it: nothing queued */
+	READER_FULL,   /* queue at its limits: nothing queued, replay later */
+};
+
+/* Queue an item for delivery to s (takes its own reference). */
+enum reader_push_result reader_push(struct kr_session *s, struct kr_item *it);
+
+/*
+ * The item as s may see it: KR_OK with *out a new reference, or
+ * KR_EFORBIDDEN. The author of a RED item also sees its recipients.
+ */
+enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out);
+
+/*
+ * Send the next frame of s's queue (one lws_write, from the WRITEABLE
+ * callback only). Queued items the reader may no longer see (access revoked
+ * since they were queued) are dropped here. Returns 1 when a frame was
+ * written, 0 when the queue is empty, -1 when the connection failed.
+ */
+int reader_write(struct kr_session *s);
+
+#endif

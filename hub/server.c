@@ -1,0 +1,288 @@
+/*
+ * server.c - the libwebsockets server: connection lifecycle, frame
+ * reassembly, writes from the WRITEABLE callback, the auth deadline, the
+ * directory poll that makes admin changes (revocations above all) take
+ * effect at once, and the service loop.
+ */
+#include "server.h"
+
+#include <openssl/ssl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "log.h"
+#include "reader.h"
+#include "session.h"
+#include "subs.h"
+
+#define RX_KEEP_BYTES 16384 /* reassembly buffers above this are freed after use */
+
+static void rx_reset(struct kr_session *s)
+{
+	s->rx_len = 0;
+	s->rx_too_large = false;
+	if (s->rx_cap > RX_KEEP_BYTES) {
+		free(s->rx);
+		s->rx = NULL;
+		s->rx_cap = 0;
+	}
+}
+
+static bool rx_append(struct kr_session *s, const void *in, size_t len)
+{
+	size_t max = (size_t)s->srv->cfg->max_frame_bytes;
+
+	if (s->rx_len + len > max)
+		return false;
+	if (s->rx_len + len > s->rx_cap) {
+		size_t cap = s->rx_cap ? s->rx_cap : 1024;
+		char *p;
+
+		while (cap < s->rx_len + len)
+			cap *= 2;
+		if (cap > max)
+			cap = max;
+		p = realloc(s->rx, cap);
+		if (!p)
+			return false;
+		s->rx = p;
+		s->rx_cap = cap;
+	}
+	memcpy(s->rx + s->rx_len, in, len);
+	s->rx_len += len;
+	return true;
+}
+
+static void on_receive(struct kr_session *s, const void *in, size_t len)
+{
+	char msg[96];
+
+	if (s->closing)
+		return;
+	if (!s->rx_too_large && !rx_append(s, in, len)) {
+		s->rx_too_large = true;
+		s->rx_len = 0;
+	}
+	if (!lws_is_final_fragment(s->wsi) || lws_remaining_packet_payload(s->wsi) > 0)
+		return;
+	if (s->rx_too_large) {
+		snprintf(msg, sizeof(msg), "message exceeds max_frame_bytes (%lld)",
+			 (long long)s->srv->cfg->max_frame_bytes);
+		session_error(s, NULL, KR_ETOOLARGE, msg);
+	} else {
+		dispatch_frame(s, s->rx, s->rx_len);
+	}
+	rx_reset(s);
+}
+
+static int on_writeable(struct kr_session *s)
+{
+	const struct kr_config *cfg = s->srv->cfg;
+
+	if (reader_write(s) < 0)
+		return -1;
+	if (!outq_peek(&s->q)) {
+		if (s->closing) {
+			lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, NULL, 0);
+			return -1;
+		}
+		subs_catch_up(s);
+	}
+	if (s->rx_paused && s->q.count < (size_t)cfg->queue_max_messages / 2 &&
+	    s->q.bytes < (size_t)cfg->queue_max_bytes / 2) {
+		lws_rx_flow_control(s->wsi, 1);
+		s->rx_paused = false;
+	}
+	if (outq_peek(&s->q))
+		lws_callback_on_writable(s->wsi);
+	return 0;
+}
+
+static void auth_deadline(lws_sorted_usec_list_t *sul)
+{
+	struct kr_session *s = lws_container_of(sul, struct kr_session, auth_sul);
+
+	if (!s->authed)
+		session_close(s, KR_EAUTHREQ, "no authentication within the deadline");
+}
+
+static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+			   void *in, size_t len)
+{
+	struct kr_server *srv = lws_context_user(lws_get_context(wsi));
+	struct kr_session *s = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		session_init(s, srv, wsi);
+		lws_sul_schedule(srv->ctx, 0, &s->auth_sul, auth_deadline,
+				 srv->cfg->auth_timeout_ms * LWS_US_PER_MS);
+		kr_log(KR_LOG_DEBUG, "session %s: connected", s->peer);
+		return 0;
+	case LWS_CALLBACK_RECEIVE:
+		if (s->srv)
+			on_receive(s, in, len);
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return s->srv ? on_writeable(s) : 0;
+	case LWS_CALLBACK_CLOSED:
+		kr_log(KR_LOG_DEBUG, "session %s: closed", s->peer);
+		session_destroy(s);
+		return 0;
+	case LWS_CALLBACK_HTTP:
+		/* Only websockets for now; plain HTTP gets a clear 404. */
+		if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND,
+					   "kairan hub: connect with a websocket client") ||
+		    lws_http_transaction_completed(wsi))
+			return -1;
+		return 0;
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+static const struct lws_protocols protocols[] = {
+	{KR_SUBPROTOCOL, callback_kairan, sizeof(struct kr_session), 4096, 0, NULL, 0},
+	{NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+/* Keepalive: ping a connection idle for 30 s, drop it after 60 s of silence. */
+static const lws_retry_bo_t keepalive = {
+	.secs_since_valid_ping = 30,
+	.secs_since_valid_hangup = 60,
+};
+
+void server_directory_changed(struct kr_server *srv)
+{
+	struct kr_acl *acl = NULL;
+	enum kr_err rc = acl_load(srv->store, &acl);
+
+	if (rc != KR_OK) {
+		kr_log(KR_LOG_ERROR, "cannot reload the directory: %s", kr_err_code(rc));
+		return;
+	}
+	acl_free(srv->acl);
+	srv->acl = acl;
+	for (struct kr_session *s = srv->sessions; s; s = s->next) {
+		if (s->authed && !session_refresh(s)) {
+			kr_log(KR_LOG_INFO, "session %s: credentials revoked; closing", s->peer);
+			session_close(s, KR_EAUTH, "your credentials were revoked");
+		}
+		lws_callback_on_writable(s->wsi);
+	}
+}
+
+static void poll_directory(lws_sorted_usec_list_t *sul)
+{
+	struct kr_server *srv = lws_container_of(sul, struct kr_server, poll_sul);
+	int64_t v = store_data_version(srv->store);
+
+	if (v >= 0 && v != srv->data_version) {
+		srv->data_version = v;
+		server_directory_changed(srv);
+	}
+	lws_sul_schedule(srv->ctx, 0, &srv->poll_sul, poll_directory,
+			 srv->cfg->data_poll_ms * LWS_US_PER_MS);
+}
+
+static void lws_to_log(int level, const char *line)
+{
+	size_t n = strlen(line);
+
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	kr_log(level == LLL_ERR ? KR_LOG_ERROR : KR_LOG_WARN, "lws: %.*s", (int)n, line);
+}
+
+/* Re-read the reloadable settings after SIGHUP. */
+static void reload_config(struct kr_server *srv, const char *path)
+{
+	struct kr_config fresh;
+	char err[512];
+
+	if (!path) {
+		kr_log(KR_LOG_INFO, "SIGHUP: no --config file to reload");
+		return;
+	}
+	config_defaults(&fresh);
+	if (!config_load_file(&fresh, path, err, sizeof(err))) {
+		kr_log(KR_LOG_ERROR, "SIGHUP: %s; keeping the previous settings", err);
+		config_free(&fresh);
+		return;
+	}
+	srv->cfg->queue_max_messages = fresh.queue_max_messages;
+	srv->cfg->queue_max_bytes = fresh.queue_max_bytes;
+	srv->cfg->auth_timeout_ms = fresh.auth_timeout_ms;
+	srv->cfg->history_max = fresh.history_max;
+	free(srv->cfg->log_level);
+	srv->cfg->log_level = fresh.log_level;
+	fresh.log_level = NULL;
+	kr_log_set_level((enum kr_log_level)kr_log_level_parse(srv->cfg->log_level));
+	config_free(&fresh);
+	kr_log(KR_LOG_INFO, "SIGHUP: reloaded %s", path);
+}
+
+static int create_context(struct kr_server *srv, const char *cert, const char *key)
+{
+	struct lws_context_creation_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.port = (int)srv->cfg->port;
+	info.iface = srv->cfg->bind;
+	info.protocols = protocols;
+	info.user = srv;
+	info.retry_and_idle_policy = &keepalive;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	if (srv->cfg->tls) {
+		info.ssl_cert_filepath = cert;
+		info.ssl_private_key_filepath = key;
+		/* TLS 1.2 or newer only. */
+		info.ssl_options_set = SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
+	}
+	srv->ctx = lws_create_context(&info);
+	return srv->ctx ? 0 : -1;
+}
+
+int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *st,
+	       volatile sig_atomic_t *stop, volatile sig_atomic_t *reload)
+{
+	struct kr_server srv = {.cfg = cfg, .store = st};
+	int rc = 1;
+
+	lws_set_log_level(LLL_ERR | LLL_WARN, lws_to_log);
+	if (acl_load(st, &srv.acl) != KR_OK) {
+		kr_log(KR_LOG_ERROR, "cannot load the directory from the store");
+		return 1;
+	}
+	srv.data_version = store_data_version(st);
+	if (!cfg->tls)
+		kr_log(KR_LOG_WARN, "TLS is off (tls = off): tokens and reports cross the network "
+				    "in clear; use this only behind a TLS-terminating proxy");
+	if (create_context(&srv, cfg->tls_cert, cfg->tls_key) != 0) {
+		kr_log(KR_LOG_ERROR, "cannot listen on %s:%lld (see the lws messages above)",
+		       cfg->bind, (long long)cfg->port);
+		goto out;
+	}
+	lws_sul_schedule(srv.ctx, 0, &srv.poll_sul, poll_directory,
+			 cfg->data_poll_ms * LWS_US_PER_MS);
+	kr_log(KR_LOG_INFO, "listening on %s://%s:%lld", cfg->tls ? "wss" : "ws", cfg->bind,
+	       (long long)cfg->port);
+	while (!*stop) {
+		if (*reload) {
+			*reload = 0;
+			reload_config(&srv, config_path);
+		}
+		if (lws_service(srv.ctx, 0) < 0)
+			break;
+	}
+	kr_log(KR_LOG_INFO, "shutting down (%zu connections)", srv.n_sessions);
+	rc = 0;
+out:
+	lws_sul_cancel(&srv.poll_sul);
+	if (srv.ctx)
+		lws_context_destroy(srv.ctx);
+	acl_free(srv.acl);
+	return rc;
+}

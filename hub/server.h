@@ -1,0 +1,43 @@
+/*
+ * server.h - the hub's runtime: the libwebsockets context, the list of live
+ * sessions, the store and the current directory snapshot. One service
+ * thread runs everything; nothing here is shared across threads.
+ */
+#ifndef KR_SERVER_H
+#define KR_SERVER_H
+
+#include <libwebsockets.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "acl.h"
+#include "config.h"
+#include "store.h"
+
+struct kr_session;
+
+struct kr_server {
+	struct kr_config *cfg;
+	struct kr_store *store;
+	struct kr_acl *acl; /* current snapshot, replaced on change */
+	struct lws_context *ctx;
+	struct kr_session *sessions; /* doubly linked */
+	size_t n_sessions;
+	int64_t data_version;
+	lws_sorted_usec_list_t poll_sul;
+	uint64_t denials; /* deliveries refused by the gate at send time */
+};
+
+/*
+ * Serve until *stop becomes non-zero (set by a signal handler). *reload is
+ * set by SIGHUP: the reloadable settings of config_path (may be NULL) are
+ * read again. Returns 0 on a clean stop, non-zero when the server could not
+ * start (the reason is logged).
+ */
+int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *st,
+	       volatile sig_atomic_t *stop, volatile sig_atomic_t *reload);
+
+/* Re-read the directory now and re-check every live session. */
+void server_directory_changed(struct kr_server *srv);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * session.c - connection state (see session.h).
+ */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "acl.h"
+#include "log.h"
+#include "proto.h"
+#include "server.h"
+#include "subs.h"
+
+void session_init(struct kr_session *s, struct kr_server *srv, struct lws *wsi)
+{
+	s->srv = srv;
+	s->wsi = wsi;
+	s->next = srv->sessions;
+	if (srv->sessions)
+		srv->sessions->prev = s;
+	srv->sessions = s;
+	srv->n_sessions++;
+	if (lws_get_peer_simple(wsi, s->peer, sizeof(s->peer)) == NULL)
+		snprintf(s->peer, sizeof(s->peer), "?");
+}
+
+void session_destroy(struct kr_session *s)
+{
+	struct kr_server *srv = s->srv;
+
+	if (!srv)
+		return;
+	lws_sul_cancel(&s->auth_sul);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		srv->sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	srv->n_sessions--;
+	subs_stop(s);
+	outq_clear(&s->q);
+	free(s->rx);
+	free(s->memberships);
+	memset(s, 0, sizeof(*s));
+}
+
+bool session_queue_full(const struct kr_session *s)
+{
+	const struct kr_config *cfg = s->srv->cfg;
+
+	return outq_full(&s->q, (size_t)cfg->queue_max_messages, (size_t)cfg->queue_max_bytes);
+}
+
+void session_reply(struct kr_session *s, json_t *msg)
+{
+	size_t len;
+	char *buf = msg ? kr_msg_dump(msg, LWS_PRE, &len) : NULL;
+
+	json_decref(msg);
+	if (!buf || !outq_push_frame(&s->q, buf, len)) {
+		kr_log(KR_LOG_ERROR, "session %s: out of memory queueing a reply; closing",
+		       s->peer);
+		s->closing = true;
+	}
+	if (session_queue_full(s) && !s->rx_paused) {
+		lws_rx_flow_control(s->wsi, 0);
+		s->rx_paused = true;
+	}
+	lws_callback_on_writable(s->wsi);
+}
+
+void session_error(struct kr_session *s, const char *ref, enum kr_err e, const char *message)
+{
+	session_reply(s, kr_msg_error(ref, e, message));
+}
+
+void session_close(struct kr_session *s, enum kr_err e, const char *message)
+{
+	if (s->closing)
+		return;
+	session_error(s, NULL, e, message);
+	s->closing = true;
+}
+
+static void rebuild_reader(struct kr_session *s)
+{
+	free(s->memberships);
+	s->memberships = acl_memberships(s->srv->acl, s->user_id, &s->reader.n);
+	s->reader.m = s->memberships;
+	if (!s->memberships)
+		s->reader.n = 0;
+}
+
+void session_login(struct kr_session *s, int64_t user_id,
+		   const unsigned char hash[KR_TOKEN_HASH_LEN])
+{
+	const struct kr_acl_user *u = acl_user(s->srv->acl, user_id);
+
+	s->authed = true;
+	s->user_id = user_id;
+	memcpy(s->token_hash, hash, KR_TOKEN_HASH_LEN);
+	s->reader.user_id = user_id;
+	s->reader.org_id = u ? u->org_id : 0;
+	rebuild_reader(s);
+	lws_sul_cancel(&s->auth_sul);
+}
+
+bool session_refresh(struct kr_session *s)
+{
+	const struct kr_acl_user *u;
+	int64_t uid = 0;
+
+	if (!s->authed)
+		return true;
+	/* Any failure to confirm the user and token, including a store error,
+	 * ends the session: access fails closed. */
+	u = acl_user(s->srv->acl, s->user_id);
+	if (!u || store_token_lookup(s->srv->store, s->token_hash, &uid) != KR_OK ||
+	    uid != s->user_id) {
+		/* Fail closed at once: no membership, nothing deliverable. */
+		free(s->memberships);
+		s->memberships = NULL;
+		s->reader = (struct kr_reader){0};
+		s->authed = false;
+		return false;
+	}
+	s->reader.org_id = u->org_id;
+	rebuild_reader(s);
+	subs_refresh(s);
+	return true;
+}

@@ -1,0 +1,318 @@
+/*
+ * store_items.c - items, recipients and subscription cursors (see
+ * store_items.h).
+ */
+#include "store_items.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+#define ITEM_COLUMNS                                                                               \
+	"i.cursor, i.id, i.kind, i.circle_id, c.key, i.tlp, i.status, i.title, i.body, "           \
+	"i.indicators, i.tags, i.created, i.author_user_id, i.author_org_id "
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+static enum kr_err load_recipients(struct kr_store *st, int64_t cursor, int64_t **out, size_t *n)
+{
+	static const char sql[] = "SELECT user_id FROM item_recipients WHERE item_cursor = ?1 "
+				  "ORDER BY user_id";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int64_t *v = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, cursor);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			int64_t *g = realloc(v, (cap = cap ? cap * 2 : 4) * sizeof(*v));
+
+			if (!g) {
+				free(v);
+				sqlite3_reset(s);
+				return KR_EINTERNAL;
+			}
+			v = g;
+		}
+		v[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		*n = 0;
+		return store_err(st, rc);
+	}
+	*out = v;
+	return KR_OK;
+}
+
+/* Build an item from a row selected with ITEM_COLUMNS. */
+static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr_item **out)
+{
+	struct kr_item_fields f = {0};
+	json_t *ind = json_loads(col_text(s, 9), 0, NULL);
+	json_t *tags = json_loads(col_text(s, 10), 0, NULL);
+	int64_t *recipients = NULL;
+	enum kr_err rc = KR_EINTERNAL;
+
+	*out = NULL;
+	if (!json_is_array(ind) || !json_is_array(tags))
+		goto out;
+	f.cursor = sqlite3_column_int64(s, 0);
+	f.id = col_text(s, 1);
+	f.kind = kr_kind_parse(col_text(s, 2));
+	f.circle_id = sqlite3_column_int64(s, 3);
+	f.circle_key = col_text(s, 4);
+	f.tlp = kr_tlp_parse(col_text(s, 5));
+	f.status = kr_status_parse(col_text(s, 6));
+	f.title = col_text(s, 7);
+	f.body = col_text(s, 8);
+	f.indicators = ind;
+	f.tags = tags;
+	f.created = col_text(s, 11);
+	f.author_user_id = sqlite3_column_int64(s, 12);
+	f.author_org_id = sqlite3_column_int64(s, 13);
+	if (f.tlp == KR_TLP_RED) {
+		rc = load_recipients(st, f.cursor, &recipients, &f.n_recipients);
+		if (rc != KR_OK)
+			goto out;
+		f.recipients = recipients;
+	}
+	*out = item_new(&f);
+	rc = *out ? KR_OK : KR_EINTERNAL;
+out:
+	free(recipients);
+	json_decref(ind);
+	json_decref(tags);
+	return rc;
+}
+
+static void utc_now(char buf[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static enum kr_err insert_recipients(struct kr_store *st, int64_t cursor,
+				     const struct kr_item_new *in)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO item_recipients (item_cursor, user_id) VALUES (?1, ?2)";
+
+	for (size_t i = 0; i < in->n_recipients; i++) {
+		sqlite3_stmt *s = store_prepare(st, sql);
+		int rc;
+
+		if (!s)
+			return KR_EINTERNAL;
+		sqlite3_bind_int64(s, 1, cursor);
+		sqlite3_bind_int64(s, 2, in->recipients[i]);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return store_err(st, rc);
+	}
+	return KR_OK;
+}
+
+enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
+			      struct kr_item **out)
+{
+	static const char sql[] =
+		"INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, "
+		"tags, author_user_id, author_org_id, created) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	char id[KR_ITEM_ID_LEN + 1], created[32];
+	char *ind = NULL, *tags = NULL;
+	sqlite3_stmt *s;
+	int64_t cursor;
+	enum kr_err rc = KR_EINTERNAL;
+	int src;
+
+	*out = NULL;
+	ind = json_dumps(in->indicators, JSON_COMPACT);
+	tags = json_dumps(in->tags, JSON_COMPACT);
+	if (!ind || !tags || !item_id_generate(id))
+		goto out;
+	utc_now(created);
+	rc = store_begin(st);
+	if (rc != KR_OK)
+		goto out;
+	s = store_prepare(st, sql);
+	if (!s) {
+		rc = KR_EINTERNAL;
+		goto rollback;
+	}
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, kr_kind_name(in->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, in->circle_id);
+	sqlite3_bind_text(s, 4, kr_tlp_name(in->tlp), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, kr_status_name(in->status), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, in->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, in->body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, ind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, tags, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 10, in->author_user_id);
+	sqlite3_bind_int64(s, 11, in->author_org_id);
+	sqlite3_bind_text(s, 12, created, -1, SQLITE_STATIC);
+	src = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (src != SQLITE_DONE) {
+		rc = store_err(st, src);
+		goto rollback;
+	}
+	cursor = sqlite3_last_insert_rowid(store_db(st));
+	rc = insert_recipients(st, cursor, in);
+	if (rc != KR_OK)
+		goto rollback;
+	rc = store_commit(st);
+	if (rc != KR_OK)
+		goto out;
+	rc = store_item_get(st, id, out);
+	goto out;
+rollback:
+	store_rollback(st);
+out:
+	free(ind);
+	free(tags);
+	return rc;
+}
+
+enum kr_err store_item_get(struct kr_store *st, const char *id, struct kr_item **out)
+{
+	static const char sql[] = "SELECT " ITEM_COLUMNS
+				  "FROM items i JOIN circles c ON c.id = i.circle_id WHERE i.id = ?1";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	enum kr_err rc;
+	int src;
+
+	*out = NULL;
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+	src = sqlite3_step(s);
+	if (src == SQLITE_ROW)
+		rc = item_from_row(st, s, out);
+	else if (src == SQLITE_DONE)
+		rc = KR_ENOTFOUND;
+	else
+		rc = store_err(st, src);
+	sqlite3_reset(s);
+	return rc;
+}
+
+enum kr_err store_items_after(struct kr_store *st, const int64_t *circles, size_t n_circles,
+			      int64_t after, int limit, store_item_cb cb, void *ud,
+			      int64_t *last)
+{
+	static const char sql[] =
+		"SELECT " ITEM_COLUMNS "FROM items i JOIN circles c ON c.id = i.circle_id "
+		"WHERE i.cursor > ?1 AND i.circle_id IN (SELECT value FROM json_each(?2)) "
+		"ORDER BY i.cursor LIMIT ?3";
+	json_t *ids = json_array();
+	char *ids_text = NULL;
+	sqlite3_stmt *s;
+	enum kr_err rc = KR_EINTERNAL;
+	int src;
+
+	if (!ids)
+		return KR_EINTERNAL;
+	for (size_t i = 0; i < n_circles; i++)
+		json_array_append_new(ids, json_integer(circles[i]));
+	ids_text = json_dumps(ids, JSON_COMPACT);
+	s = store_prepare(st, sql);
+	if (!ids_text || !s)
+		goto out;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_text(s, 2, ids_text, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, limit);
+	rc = KR_OK;
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		struct kr_item *it;
+		int stop;
+
+		rc = item_from_row(st, s, &it);
+		if (rc != KR_OK)
+			break;
+		*last = it->cursor;
+		stop = cb(ud, it);
+		item_unref(it);
+		if (stop)
+			break;
+	}
+	if (rc == KR_OK && src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = store_err(st, src);
+	sqlite3_reset(s);
+out:
+	free(ids_text);
+	json_decref(ids);
+	return rc;
+}
+
+enum kr_err store_cursor_max(struct kr_store *st, int64_t *out)
+{
+	static const char sql[] = "SELECT coalesce(max(cursor), 0) FROM items";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int src;
+
+	if (!s)
+		return KR_EINTERNAL;
+	src = sqlite3_step(s);
+	if (src == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return src == SQLITE_ROW ? KR_OK : store_err(st, src);
+}
+
+enum kr_err store_sub_cursor_get(struct kr_store *st, int64_t user_id, const char *name,
+				 int64_t *cursor)
+{
+	static const char sql[] = "SELECT cursor FROM sub_cursors WHERE user_id = ?1 AND name = ?2";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int src;
+
+	*cursor = 0;
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
+	src = sqlite3_step(s);
+	if (src == SQLITE_ROW)
+		*cursor = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return (src == SQLITE_ROW || src == SQLITE_DONE) ? KR_OK : store_err(st, src);
+}
+
+enum kr_err store_sub_cursor_set(struct kr_store *st, int64_t user_id, const char *name,
+				 int64_t cursor)
+{
+	static const char sql[] =
+		"INSERT INTO sub_cursors (user_id, name, cursor) VALUES (?1, ?2, ?3) "
+		"ON CONFLICT (user_id, name) DO UPDATE SET cursor = max(cursor, excluded.cursor)";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int src;
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, cursor);
+	src = sqlite3_step(s);
+	sqlite3_reset(s);
+	return src == SQLITE_DONE ? KR_OK : store_err(st, src);
+}

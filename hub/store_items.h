@@ -1,0 +1,66 @@
+/*
+ * store_items.h - items, RED recipients and durable subscription cursors
+ * in the store.
+ *
+ * Items come back as struct kr_item (item.h) with one reference owned by the
+ * caller. Nothing here decides access: callers hand every item to reader.c.
+ */
+#ifndef KR_STORE_ITEMS_H
+#define KR_STORE_ITEMS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "item.h"
+#include "kr_error.h"
+#include "store.h"
+
+/* A new item to insert; pointers borrowed. */
+struct kr_item_new {
+	enum kr_kind kind;
+	int64_t circle_id;
+	enum kr_tlp tlp;
+	enum kr_status status;
+	const char *title;
+	const char *body;
+	const json_t *indicators;
+	const json_t *tags;
+	int64_t author_user_id;
+	int64_t author_org_id;
+	const int64_t *recipients;
+	size_t n_recipients;
+};
+
+/*
+ * Insert and commit. Returns only once the item is durable; *out receives
+ * the stored item (new reference) with its id, cursor and creation time.
+ */
+enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
+			      struct kr_item **out);
+
+/* Fetch by public id. KR_ENOTFOUND when absent. *out: new reference. */
+enum kr_err store_item_get(struct kr_store *st, const char *id, struct kr_item **out);
+
+/*
+ * Items with cursor > after in any of the circles, in cursor order, at most
+ * limit. Each is handed to cb (which takes its own reference if it keeps
+ * it); cb returns 0 to continue, non-zero to stop. *last receives the
+ * cursor of the last item handed over (unchanged when none).
+ */
+typedef int (*store_item_cb)(void *ud, struct kr_item *it);
+enum kr_err store_items_after(struct kr_store *st, const int64_t *circles, size_t n_circles,
+			      int64_t after, int limit, store_item_cb cb, void *ud,
+			      int64_t *last);
+
+/* The newest cursor in the store (0 when empty). */
+enum kr_err store_cursor_max(struct kr_store *st, int64_t *out);
+
+/* Durable subscription cursor of (user, name); 0 when never acked. */
+enum kr_err store_sub_cursor_get(struct kr_store *st, int64_t user_id, const char *name,
+				 int64_t *cursor);
+/* Record an ack; the stored cursor only moves forward. */
+enum kr_err store_sub_cursor_set(struct kr_store *st, int64_t user_id, const char *name,
+				 int64_t cursor);
+
+#endif
