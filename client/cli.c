@@ -12,7 +12,7 @@
 
 /* Global options a user may put after the subcommand by mistake. */
 static const char *const cli_global_names[] = {
-	"--url", "--token", "--token-file", "--ca", "--insecure", "--json", "--version",
+    "--url", "--token", "--token-file", "--ca", "--insecure", "--json", "--version",
 };
 
 void cli_error(const char *fmt, ...)
@@ -67,7 +67,7 @@ int cli_opt_error(const struct cli_cmd *cmd, int rc, const char *arg, const char
 	for (size_t i = 0; i < sizeof(cli_global_names) / sizeof(cli_global_names[0]); i++) {
 		if (strlen(cli_global_names[i]) == n && strncmp(arg, cli_global_names[i], n) == 0)
 			return cli_usage_error(cmd, "%s is a global option: put it before '%s'",
-					       cli_global_names[i], cmd->name);
+			                       cli_global_names[i], cmd->name);
 	}
 	return cli_usage_error(cmd, "%s", err);
 }
@@ -216,7 +216,7 @@ int cli_finish(int rc)
 	errno = 0;
 	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == KR_EXIT_OK) {
 		cli_error("cannot write the output%s%s", errno ? ": " : "",
-			  errno ? strerror(errno) : "");
+		          errno ? strerror(errno) : "");
 		rc = CLI_EXIT_OUTPUT;
 	}
 	return rc;

@@ -19,10 +19,10 @@
 #include "kr_error.h"
 #include "opt.h"
 
-#define CLI_DEFAULT_URL  "wss://localhost:8443"
-#define CLI_CONNECT_MS   15000 /* connect, TLS and websocket handshake */
-#define CLI_REPLY_MS     30000 /* wait for the reply to one request */
-#define CLI_EXIT_OUTPUT  1     /* stdout could not be written (e.g. a closed pipe) */
+#define CLI_DEFAULT_URL "wss://localhost:8443"
+#define CLI_CONNECT_MS  15000 /* connect, TLS and websocket handshake */
+#define CLI_REPLY_MS    30000 /* wait for the reply to one request */
+#define CLI_EXIT_OUTPUT 1     /* stdout could not be written (e.g. a closed pipe) */
 
 /* The global options, after the environment was applied. */
 struct cli {
@@ -79,7 +79,7 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * KR_EXIT_USAGE.
  */
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Print the subcommand's usage on stdout; return 0. */
 int cli_help(const struct cli_cmd *cmd);

@@ -106,7 +106,7 @@ static int cli_check_target(const struct cli *cli)
 	if (!u.tls && strcmp(u.host, "localhost") != 0 && strncmp(u.host, "127.", 4) != 0 &&
 	    strcmp(u.host, "::1") != 0)
 		cli_warn("%s is not encrypted: your token and reports travel in clear text",
-			 cli->url);
+		         cli->url);
 	return KR_EXIT_OK;
 }
 

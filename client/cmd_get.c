@@ -121,10 +121,10 @@ out:
 enum { H_HELP = 1, H_CIRCLE, H_SINCE, H_LIMIT };
 
 static const struct opt_spec history_opts[] = {
-	{"help", 'h', false, H_HELP},
-	{"circle", 0, true, H_CIRCLE},
-	{"since", 0, true, H_SINCE},
-	{"limit", 0, true, H_LIMIT},
+    {"help", 'h', false, H_HELP},
+    {"circle", 0, true, H_CIRCLE},
+    {"since", 0, true, H_SINCE},
+    {"limit", 0, true, H_LIMIT},
 };
 
 /* Build the `history` request from the command line. Returns 0 or an exit code. */
@@ -145,10 +145,10 @@ static int history_parse(const struct cli_cmd *cmd, int argc, char **argv, json_
 			json_object_set_new(*req, "circle", json_string(arg));
 		else if ((o == H_SINCE || o == H_LIMIT) && !cli_parse_uint(arg, &n))
 			rc = cli_usage_error(cmd, "--%s needs a number, not '%s'",
-					     o == H_SINCE ? "since" : "limit", arg);
+			                     o == H_SINCE ? "since" : "limit", arg);
 		else if (o == H_SINCE || o == H_LIMIT)
 			json_object_set_new(*req, o == H_SINCE ? "since" : "limit",
-					    json_integer(n));
+			                    json_integer(n));
 		else
 			rc = cli_opt_error(cmd, o, arg, err);
 	}
@@ -179,7 +179,7 @@ static void history_print(const json_t *r)
 		fputs("more: kairan history --circle ", stderr);
 		cli_print_text(stderr, json_string_value(json_object_get(r, "circle")), true);
 		fprintf(stderr, " --since %" JSON_INTEGER_FORMAT "\n",
-			json_integer_value(json_object_get(r, "next")));
+		        json_integer_value(json_object_get(r, "next")));
 	}
 }
 
@@ -214,33 +214,33 @@ out:
 }
 
 const struct cli_cmd cmd_get = {
-	"get",
-	"show one item",
-	"usage: kairan [OPTIONS] get ID\n"
-	"\n"
-	"Show the item ID (e.g. it_5f2c9a0d1e7b4c21): title, TLP, circle, kind,\n"
-	"status, creation time, tags, body and indicators.\n"
-	"With --json: the item object.\n"
-	"\n"
-	"Options:\n"
-	"  -h, --help  show this help\n",
-	get_run,
+    "get",
+    "show one item",
+    "usage: kairan [OPTIONS] get ID\n"
+    "\n"
+    "Show the item ID (e.g. it_5f2c9a0d1e7b4c21): title, TLP, circle, kind,\n"
+    "status, creation time, tags, body and indicators.\n"
+    "With --json: the item object.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help  show this help\n",
+    get_run,
 };
 
 const struct cli_cmd cmd_history = {
-	"history",
-	"list a circle's items, oldest first",
-	"usage: kairan [OPTIONS] history --circle C [--since CURSOR] [--limit N]\n"
-	"\n"
-	"List the items of circle C you may read, in cursor order, one per line:\n"
-	"cursor, TLP, kind and title. When there are more, a hint on stderr gives\n"
-	"the --since to use for the next page.\n"
-	"With --json: {\"circle\", \"items\", \"next\", \"more\"}.\n"
-	"\n"
-	"Options:\n"
-	"  --circle C       the circle (required)\n"
-	"  --since CURSOR   only items after this cursor\n"
-	"  --limit N        at most N items (1-500; the hub's default is 100)\n"
-	"  -h, --help       show this help\n",
-	history_run,
+    "history",
+    "list a circle's items, oldest first",
+    "usage: kairan [OPTIONS] history --circle C [--since CURSOR] [--limit N]\n"
+    "\n"
+    "List the items of circle C you may read, in cursor order, one per line:\n"
+    "cursor, TLP, kind and title. When there are more, a hint on stderr gives\n"
+    "the --since to use for the next page.\n"
+    "With --json: {\"circle\", \"items\", \"next\", \"more\"}.\n"
+    "\n"
+    "Options:\n"
+    "  --circle C       the circle (required)\n"
+    "  --since CURSOR   only items after this cursor\n"
+    "  --limit N        at most N items (1-500; the hub's default is 100)\n"
+    "  -h, --help       show this help\n",
+    history_run,
 };

@@ -71,7 +71,7 @@ static int post_load(const struct cli_cmd *cmd, const char *path, json_t **item)
 	e = post_slurp(f, &buf, &len);
 	if (e) {
 		cli_error("cannot read %s: %s", name,
-			  e == EFBIG ? "larger than 16 MiB" : strerror(e));
+		          e == EFBIG ? "larger than 16 MiB" : strerror(e));
 		goto out;
 	}
 	text = buf;
@@ -92,7 +92,7 @@ static int post_load(const struct cli_cmd *cmd, const char *path, json_t **item)
 		json_decref(*item);
 		*item = NULL;
 		cli_error("%s must hold one JSON object, the item (see 'kairan %s --help')", name,
-			  cmd->name);
+		          cmd->name);
 		goto out;
 	}
 	rc = KR_EXIT_OK;
@@ -158,29 +158,29 @@ out:
 }
 
 const struct cli_cmd cmd_post = {
-	"post",
-	"post a threat report, practice, alert or event from a JSON file",
-	"usage: kairan [OPTIONS] post FILE|-\n"
-	"\n"
-	"Post an item to its circle. FILE ('-' for standard input) holds the item\n"
-	"as one JSON object in UTF-8, for example:\n"
-	"\n"
-	"  {\"kind\": \"threat\", \"circle\": \"fin-isac\", \"tlp\": \"GREEN\",\n"
-	"   \"title\": \"...\", \"body\": \"...\",\n"
-	"   \"indicators\": [{\"type\": \"domain\", \"value\": \"login.example\",\n"
-	"                   \"role\": \"attacker\"}],\n"
-	"   \"tags\": [\"phishing\"]}\n"
-	"\n"
-	"Fields: kind (threat, practice, alert, event), circle, tlp (CLEAR, GREEN,\n"
-	"AMBER, AMBER+STRICT, RED), title, body; optionally indicators ({type,\n"
-	"value, role}), tags and, for RED only and required there, recipients\n"
-	"(user names in the circle). The hub checks the item; its answer names\n"
-	"the new item, its cursor and its status (published, or pending when the\n"
-	"circle's moderators review it first), e.g.\n"
-	"  posted it_5f2c9a0d1e7b4c21 (cursor 12, published)\n"
-	"With --json: {\"item_id\", \"cursor\", \"status\"}.\n"
-	"\n"
-	"Options:\n"
-	"  -h, --help  show this help\n",
-	post_run,
+    "post",
+    "post a threat report, practice, alert or event from a JSON file",
+    "usage: kairan [OPTIONS] post FILE|-\n"
+    "\n"
+    "Post an item to its circle. FILE ('-' for standard input) holds the item\n"
+    "as one JSON object in UTF-8, for example:\n"
+    "\n"
+    "  {\"kind\": \"threat\", \"circle\": \"fin-isac\", \"tlp\": \"GREEN\",\n"
+    "   \"title\": \"...\", \"body\": \"...\",\n"
+    "   \"indicators\": [{\"type\": \"domain\", \"value\": \"login.example\",\n"
+    "                   \"role\": \"attacker\"}],\n"
+    "   \"tags\": [\"phishing\"]}\n"
+    "\n"
+    "Fields: kind (threat, practice, alert, event), circle, tlp (CLEAR, GREEN,\n"
+    "AMBER, AMBER+STRICT, RED), title, body; optionally indicators ({type,\n"
+    "value, role}), tags and, for RED only and required there, recipients\n"
+    "(user names in the circle). The hub checks the item; its answer names\n"
+    "the new item, its cursor and its status (published, or pending when the\n"
+    "circle's moderators review it first), e.g.\n"
+    "  posted it_5f2c9a0d1e7b4c21 (cursor 12, published)\n"
+    "With --json: {\"item_id\", \"cursor\", \"status\"}.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help  show this help\n",
+    post_run,
 };

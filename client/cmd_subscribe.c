@@ -9,6 +9,7 @@
  * stream ends after --count items, on SIGINT/SIGTERM (exit 0), or when the
  * connection drops (exit 7).
  */
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 
@@ -47,8 +48,10 @@ static int sub_on_deliver(struct sub *s, const json_t *msg)
 		return KR_EXIT_SERVER;
 	}
 	if (json_dumpf(item, stdout, JSON_COMPACT) != 0 || fputc('\n', stdout) == EOF ||
-	    fflush(stdout) != 0)
-		return cli_finish(KR_EXIT_OK);
+	    fflush(stdout) != 0) {
+		cli_error("cannot write the output: %s", strerror(errno));
+		return CLI_EXIT_OUTPUT;
+	}
 	s->seen++;
 	if (!s->name)
 		return KR_EXIT_OK;
@@ -81,9 +84,9 @@ static const struct {
 	const char *type;
 	int (*handle)(struct sub *s, const json_t *msg);
 } sub_handlers[] = {
-	{"deliver", sub_on_deliver},
-	{"acked", sub_on_acked},
-	{"error", sub_on_error},
+    {"deliver", sub_on_deliver},
+    {"acked", sub_on_acked},
+    {"error", sub_on_error},
 };
 
 static int sub_dispatch(struct sub *s, const json_t *msg)
@@ -99,8 +102,8 @@ static int sub_dispatch(struct sub *s, const json_t *msg)
 enum { S_HELP = 1, S_CIRCLE, S_SINCE, S_NAME, S_COUNT };
 
 static const struct opt_spec sub_opts[] = {
-	{"help", 'h', false, S_HELP}, {"circle", 0, true, S_CIRCLE}, {"since", 0, true, S_SINCE},
-	{"name", 0, true, S_NAME},    {"count", 0, true, S_COUNT},
+    {"help", 'h', false, S_HELP}, {"circle", 0, true, S_CIRCLE}, {"since", 0, true, S_SINCE},
+    {"name", 0, true, S_NAME},    {"count", 0, true, S_COUNT},
 };
 
 /* Build the `subscribe` request and fill s. Returns 0, -1 for --help, or an exit code. */
@@ -126,7 +129,7 @@ static int sub_parse(const struct cli_cmd *cmd, int argc, char **argv, struct su
 			json_object_set_new(req, "name", json_string(arg));
 		} else if ((o == S_SINCE || o == S_COUNT) && !cli_parse_uint(arg, &n)) {
 			rc = cli_usage_error(cmd, "--%s needs a number, not '%s'",
-					     o == S_SINCE ? "since" : "count", arg);
+			                     o == S_SINCE ? "since" : "count", arg);
 		} else if (o == S_SINCE) {
 			json_object_set_new(req, "since", json_integer(n));
 		} else if (o == S_COUNT && n == 0) {
@@ -182,8 +185,8 @@ static int sub_stream(struct sub *s)
 		st = conn_recv(s->conn, SUB_DRAIN_MS, &msg);
 		if (st != CONN_OK) {
 			cli_warn("%zu acknowledgement(s) not confirmed by the hub; those items may "
-				 "come again",
-				 s->pending);
+			         "come again",
+			         s->pending);
 			break;
 		}
 		rc = sub_dispatch(s, msg);
@@ -230,24 +233,24 @@ out:
 }
 
 const struct cli_cmd cmd_subscribe = {
-	"subscribe",
-	"stream items as JSON Lines (for people and SIEM pipes)",
-	"usage: kairan [OPTIONS] subscribe [--circle C]... [--since CURSOR] [--name NAME]\n"
-	"                                  [--count N]\n"
-	"\n"
-	"Write each item delivered by the hub on stdout as one line of JSON (JSON\n"
-	"Lines), flushed at once. Runs until interrupted (Ctrl-C, SIGTERM: exit 0)\n"
-	"or until the connection drops (exit 7). A status line goes to stderr\n"
-	"unless --json is given.\n"
-	"\n"
-	"Options:\n"
-	"  --circle C       only this circle; repeat for several (default: all\n"
-	"                   your circles)\n"
-	"  --since CURSOR   first replay stored items after CURSOR, then go live\n"
-	"  --name NAME      a durable subscription: each item is acknowledged\n"
-	"                   once written, and without --since the stream resumes\n"
-	"                   after the last acknowledged item, with no gap\n"
-	"  --count N        exit 0 after N items\n"
-	"  -h, --help       show this help\n",
-	sub_run,
+    "subscribe",
+    "stream items as JSON Lines (for people and SIEM pipes)",
+    "usage: kairan [OPTIONS] subscribe [--circle C]... [--since CURSOR] [--name NAME]\n"
+    "                                  [--count N]\n"
+    "\n"
+    "Write each item delivered by the hub on stdout as one line of JSON (JSON\n"
+    "Lines), flushed at once. Runs until interrupted (Ctrl-C, SIGTERM: exit 0)\n"
+    "or until the connection drops (exit 7). A status line goes to stderr\n"
+    "unless --json is given.\n"
+    "\n"
+    "Options:\n"
+    "  --circle C       only this circle; repeat for several (default: all\n"
+    "                   your circles)\n"
+    "  --since CURSOR   first replay stored items after CURSOR, then go live\n"
+    "  --name NAME      a durable subscription: each item is acknowledged\n"
+    "                   once written, and without --since the stream resumes\n"
+    "                   after the last acknowledged item, with no gap\n"
+    "  --count N        exit 0 after N items\n"
+    "  -h, --help       show this help\n",
+    sub_run,
 };

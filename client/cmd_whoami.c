@@ -105,29 +105,29 @@ out:
 }
 
 const struct cli_cmd cmd_whoami = {
-	"whoami",
-	"show the user and organisation of your token",
-	"usage: kairan [OPTIONS] whoami\n"
-	"\n"
-	"Show the user and the organisation your token belongs to, e.g.\n"
-	"  user tanaka (organisation sakura-bank)\n"
-	"With --json: {\"user\": ..., \"org\": ...}.\n"
-	"\n"
-	"Options:\n"
-	"  -h, --help  show this help\n",
-	whoami_run,
+    "whoami",
+    "show the user and organisation of your token",
+    "usage: kairan [OPTIONS] whoami\n"
+    "\n"
+    "Show the user and the organisation your token belongs to, e.g.\n"
+    "  user tanaka (organisation sakura-bank)\n"
+    "With --json: {\"user\": ..., \"org\": ...}.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help  show this help\n",
+    whoami_run,
 };
 
 const struct cli_cmd cmd_circles = {
-	"circles",
-	"list your circles and your role in each",
-	"usage: kairan [OPTIONS] circles\n"
-	"\n"
-	"List the circles you belong to, with the circle's kind and your role\n"
-	"(member, moderator, organizer, observer).\n"
-	"With --json: an array of {\"circle\", \"kind\", \"role\"}.\n"
-	"\n"
-	"Options:\n"
-	"  -h, --help  show this help\n",
-	circles_run,
+    "circles",
+    "list your circles and your role in each",
+    "usage: kairan [OPTIONS] circles\n"
+    "\n"
+    "List the circles you belong to, with the circle's kind and your role\n"
+    "(member, moderator, organizer, observer).\n"
+    "With --json: an array of {\"circle\", \"kind\", \"role\"}.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help  show this help\n",
+    circles_run,
 };

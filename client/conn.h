@@ -58,11 +58,12 @@ struct conn;
  * reason libwebsockets gave.
  */
 enum conn_status conn_open(const char *url, const char *ca_path, bool insecure, int timeout_ms,
-			   struct conn **out, char err[CONN_ERR_MAX]);
+                           struct conn **out, char err[CONN_ERR_MAX]);
 
 /*
  * Send msg (borrowed; serialised compactly as one text frame) and wait up to
- * the connection's timeout for it to be handed to the socket.
+ * the timeout given to conn_open() for it to be handed to the socket. The
+ * interrupt flag does not cut a send short.
  */
 enum conn_status conn_send(struct conn *c, const json_t *msg);
 
@@ -89,9 +90,10 @@ enum conn_status conn_recv(struct conn *c, int timeout_ms, json_t **msg);
 enum conn_status conn_request(struct conn *c, json_t *req, json_t **reply, int timeout_ms);
 
 /*
- * Make conn_recv(), conn_request() and conn_send() return CONN_EINTR soon
- * after *flag becomes non-zero (e.g. set by a signal handler). flag is
- * borrowed and must outlive the connection; NULL turns this off.
+ * Make conn_recv() and conn_request()'s wait for its reply return CONN_EINTR
+ * within a fraction of a second after *flag becomes non-zero (e.g. set by a
+ * signal handler). flag is borrowed and must outlive the connection (or be
+ * replaced); NULL turns this off.
  */
 void conn_set_interrupt(struct conn *c, const volatile sig_atomic_t *flag);
 

@@ -15,7 +15,7 @@
 #endif
 
 static const struct cli_cmd *const main_commands[] = {
-	&cmd_whoami, &cmd_circles, &cmd_post, &cmd_get, &cmd_history, &cmd_subscribe,
+    &cmd_whoami, &cmd_circles, &cmd_post, &cmd_get, &cmd_history, &cmd_subscribe,
 };
 
 #define MAIN_NCOMMANDS (sizeof(main_commands) / sizeof(main_commands[0]))
@@ -23,43 +23,43 @@ static const struct cli_cmd *const main_commands[] = {
 enum { O_URL = 1, O_TOKEN, O_TOKEN_FILE, O_CA, O_INSECURE, O_JSON, O_HELP, O_VERSION };
 
 static const struct opt_spec main_opts[] = {
-	{"url", 0, true, O_URL},
-	{"token", 0, true, O_TOKEN},
-	{"token-file", 0, true, O_TOKEN_FILE},
-	{"ca", 0, true, O_CA},
-	{"insecure", 0, false, O_INSECURE},
-	{"json", 0, false, O_JSON},
-	{"help", 'h', false, O_HELP},
-	{"version", 0, false, O_VERSION},
+    {"url", 0, true, O_URL},
+    {"token", 0, true, O_TOKEN},
+    {"token-file", 0, true, O_TOKEN_FILE},
+    {"ca", 0, true, O_CA},
+    {"insecure", 0, false, O_INSECURE},
+    {"json", 0, false, O_JSON},
+    {"help", 'h', false, O_HELP},
+    {"version", 0, false, O_VERSION},
 };
 
 static const char main_usage_head[] =
-	"usage: kairan [OPTIONS] COMMAND [ARGS]\n"
-	"\n"
-	"Post and read threat reports, alerts and practices in your circles\n"
-	"through a kairan hub.\n"
-	"\n"
-	"Options (before the command):\n"
-	"  --url URL          the hub: wss://HOST:PORT or ws://HOST:PORT\n"
-	"                     (env KAIRAN_URL; default " CLI_DEFAULT_URL ")\n"
-	"  --token T          your access token (env KAIRAN_TOKEN); other local\n"
-	"                     users can see command lines, prefer --token-file\n"
-	"  --token-file FILE  read the token from the first line of FILE\n"
-	"  --ca FILE          trust only this CA certificate (PEM) for wss://\n"
-	"  --insecure         do not verify the hub's certificate (testing only)\n"
-	"  --json             machine-readable output\n"
-	"  -h, --help         show this help\n"
-	"  --version          show the version\n"
-	"\n"
-	"Commands:\n";
+    "usage: kairan [OPTIONS] COMMAND [ARGS]\n"
+    "\n"
+    "Post and read threat reports, alerts and practices in your circles\n"
+    "through a kairan hub.\n"
+    "\n"
+    "Options (before the command):\n"
+    "  --url URL          the hub: wss://HOST:PORT or ws://HOST:PORT\n"
+    "                     (env KAIRAN_URL; default " CLI_DEFAULT_URL ")\n"
+    "  --token T          your access token (env KAIRAN_TOKEN); other local\n"
+    "                     users can see command lines, prefer --token-file\n"
+    "  --token-file FILE  read the token from the first line of FILE\n"
+    "  --ca FILE          trust only this CA certificate (PEM) for wss://\n"
+    "  --insecure         do not verify the hub's certificate (testing only)\n"
+    "  --json             machine-readable output\n"
+    "  -h, --help         show this help\n"
+    "  --version          show the version\n"
+    "\n"
+    "Commands:\n";
 
 static const char main_usage_tail[] =
-	"\n"
-	"Run 'kairan COMMAND --help' for the options of a command.\n"
-	"Set KAIRAN_DEBUG=1 to see libwebsockets' log on stderr.\n"
-	"\n"
-	"Exit codes: 0 ok, 2 usage, 3 authentication, 4 forbidden, 5 not found,\n"
-	"6 rejected by the hub, 7 hub or network failure.\n";
+    "\n"
+    "Run 'kairan COMMAND --help' for the options of a command.\n"
+    "Set KAIRAN_DEBUG=1 to see libwebsockets' log on stderr.\n"
+    "\n"
+    "Exit codes: 0 ok, 2 usage, 3 authentication, 4 forbidden, 5 not found,\n"
+    "6 rejected by the hub, 7 hub or network failure.\n";
 
 static void main_usage(FILE *f)
 {
@@ -69,10 +69,13 @@ static void main_usage(FILE *f)
 	fputs(main_usage_tail, f);
 }
 
-static int main_usage_error(const char *msg, const char *arg)
+/* A usage problem before the command: the message, the synopsis, the commands. */
+static int main_usage_error(const char *msg)
 {
-	fprintf(stderr, "kairan: %s '%s'\n\n", msg, arg);
-	main_usage(stderr);
+	fprintf(stderr, "kairan: %s\nusage: kairan [OPTIONS] COMMAND [ARGS]\ncommands:", msg);
+	for (size_t i = 0; i < MAIN_NCOMMANDS; i++)
+		fprintf(stderr, " %s", main_commands[i]->name);
+	fputs("\nRun 'kairan --help' for more.\n", stderr);
 	return KR_EXIT_USAGE;
 }
 
@@ -99,7 +102,7 @@ int main(int argc, char **argv)
 	cli.env_token = getenv("KAIRAN_TOKEN");
 	opt_init(&it, argc, argv, 1);
 	while ((o = opt_next(&it, main_opts, sizeof(main_opts) / sizeof(main_opts[0]), &arg, err,
-			     sizeof(err))) > 0) {
+	                     sizeof(err))) > 0) {
 		switch (o) {
 		case O_URL:
 			cli.url = arg;
@@ -128,26 +131,25 @@ int main(int argc, char **argv)
 		}
 	}
 	if (o == OPT_ERROR) {
-		fprintf(stderr, "kairan: %s\n\n", err);
-		main_usage(stderr);
+		rc = main_usage_error(err);
 		goto out;
 	}
 	if (o == OPT_DONE) {
-		fprintf(stderr, "kairan: no command given\n\n");
-		main_usage(stderr);
+		rc = main_usage_error("no command given");
 		goto out;
 	}
 	if (cli.token && cli.token_file) {
-		fprintf(stderr, "kairan: use --token or --token-file, not both\n");
+		rc = main_usage_error("use --token or --token-file, not both");
 		goto out;
 	}
 	if (cli.ca && cli.insecure) {
-		fprintf(stderr, "kairan: use --ca or --insecure, not both\n");
+		rc = main_usage_error("use --ca or --insecure, not both");
 		goto out;
 	}
 	cmd = main_find(arg);
 	if (!cmd) {
-		rc = main_usage_error("unknown command", arg);
+		snprintf(err, sizeof(err), "unknown command '%.64s'", arg);
+		rc = main_usage_error(err);
 		goto out;
 	}
 	rc = cmd->run(&cli, cmd, argc - (it.ind - 1), argv + (it.ind - 1));

@@ -16,7 +16,7 @@ void opt_init(struct opt_iter *it, int argc, char **argv, int first)
 
 /* Find "--name" (namelen bytes of name) or "-alias" in spec. */
 static const struct opt_spec *opt_find(const struct opt_spec *spec, size_t n, const char *name,
-				       size_t namelen, char alias)
+                                       size_t namelen, char alias)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (alias && spec[i].alias == alias)
@@ -29,7 +29,7 @@ static const struct opt_spec *opt_find(const struct opt_spec *spec, size_t n, co
 }
 
 int opt_next(struct opt_iter *it, const struct opt_spec *spec, size_t n, const char **arg,
-	     char *err, size_t errlen)
+             char *err, size_t errlen)
 {
 	const struct opt_spec *o;
 	const char *a, *eq = NULL;

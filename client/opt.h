@@ -41,6 +41,6 @@ void opt_init(struct opt_iter *it, int argc, char **argv, int first);
  * On OPT_ERROR, err says what was wrong and *arg is the offending argument.
  */
 int opt_next(struct opt_iter *it, const struct opt_spec *spec, size_t n, const char **arg,
-	     char *err, size_t errlen);
+             char *err, size_t errlen);
 
 #endif

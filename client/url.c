@@ -11,8 +11,8 @@ static const struct {
 	bool tls;
 	int port;
 } url_schemes[] = {
-	{"wss://", true, 443},
-	{"ws://", false, 80},
+    {"wss://", true, 443},
+    {"ws://", false, 80},
 };
 
 /* Match the scheme; returns the text after "://" or NULL. */
@@ -58,7 +58,7 @@ bool url_parse(const char *text, struct url *u, char *err, size_t errlen)
 	p = url_scheme(text, u);
 	if (!p) {
 		snprintf(err, errlen, "unsupported URL '%s': use wss://HOST:PORT or ws://HOST:PORT",
-			 text);
+		         text);
 		goto out;
 	}
 	host = p;
@@ -86,7 +86,7 @@ bool url_parse(const char *text, struct url *u, char *err, size_t errlen)
 		p = url_port(p + 1, &u->port);
 		if (!p) {
 			snprintf(err, errlen, "URL '%s': the port must be a number from 1 to 65535",
-				 text);
+			         text);
 			goto out;
 		}
 	}

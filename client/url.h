@@ -16,11 +16,11 @@
 #define URL_PATH_MAX 1024
 
 struct url {
-	bool tls;                     /* wss:// */
-	int port;                     /* 1-65535 */
-	char host[URL_HOST_MAX + 1];  /* without brackets for IPv6 */
+	bool tls;                         /* wss:// */
+	int port;                         /* 1-65535 */
+	char host[URL_HOST_MAX + 1];      /* without brackets for IPv6 */
 	char authority[URL_HOST_MAX + 9]; /* host[:port] as sent in the Host header */
-	char path[URL_PATH_MAX + 1];  /* starts with '/' */
+	char path[URL_PATH_MAX + 1];      /* starts with '/' */
 };
 
 /*

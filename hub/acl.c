@@ -128,6 +128,19 @@ static int cmp_role(const void *a, const void *b)
 					    : cmp_i64(x->user_id, y->user_id);
 }
 
+/* qsort() and bsearch() must not be given a NULL array, even when empty. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+static void *find(const void *key, const void *base, size_t n, size_t size,
+		  int (*cmp)(const void *, const void *))
+{
+	return n ? bsearch(key, base, n, size, cmp) : NULL;
+}
+
 enum kr_err acl_load(struct kr_store *st, struct kr_acl **out)
 {
 	struct kr_acl *acl = calloc(1, sizeof(*acl));
@@ -144,10 +157,10 @@ enum kr_err acl_load(struct kr_store *st, struct kr_acl **out)
 		acl_free(acl);
 		return rc;
 	}
-	qsort(acl->users, acl->n_users, sizeof(*acl->users), cmp_user);
-	qsort(acl->circles, acl->n_circles, sizeof(*acl->circles), cmp_circle);
-	qsort(acl->members, acl->n_members, sizeof(*acl->members), cmp_pair);
-	qsort(acl->roles, acl->n_roles, sizeof(*acl->roles), cmp_role);
+	sort(acl->users, acl->n_users, sizeof(*acl->users), cmp_user);
+	sort(acl->circles, acl->n_circles, sizeof(*acl->circles), cmp_circle);
+	sort(acl->members, acl->n_members, sizeof(*acl->members), cmp_pair);
+	sort(acl->roles, acl->n_roles, sizeof(*acl->roles), cmp_role);
 	*out = acl;
 	return KR_OK;
 }
@@ -173,7 +186,7 @@ const struct kr_acl_user *acl_user(const struct kr_acl *acl, int64_t id)
 {
 	struct kr_acl_user key = {.id = id};
 
-	return acl ? bsearch(&key, acl->users, acl->n_users, sizeof(key), cmp_user) : NULL;
+	return acl ? find(&key, acl->users, acl->n_users, sizeof(key), cmp_user) : NULL;
 }
 
 const struct kr_acl_user *acl_user_by_name(const struct kr_acl *acl, const char *name)
@@ -188,7 +201,7 @@ const struct kr_acl_circle *acl_circle(const struct kr_acl *acl, int64_t id)
 {
 	struct kr_acl_circle key = {.id = id};
 
-	return acl ? bsearch(&key, acl->circles, acl->n_circles, sizeof(key), cmp_circle) : NULL;
+	return acl ? find(&key, acl->circles, acl->n_circles, sizeof(key), cmp_circle) : NULL;
 }
 
 const struct kr_acl_circle *acl_circle_by_key(const struct kr_acl *acl, const char *key)
@@ -203,7 +216,7 @@ static int org_is_member(const struct kr_acl *acl, int64_t circle_id, int64_t or
 {
 	struct pair key = {circle_id, org_id};
 
-	return bsearch(&key, acl->members, acl->n_members, sizeof(key), cmp_pair) != NULL;
+	return find(&key, acl->members, acl->n_members, sizeof(key), cmp_pair) != NULL;
 }
 
 enum kr_role acl_role(const struct kr_acl *acl, int64_t user_id, int64_t circle_id)
@@ -214,7 +227,7 @@ enum kr_role acl_role(const struct kr_acl *acl, int64_t user_id, int64_t circle_
 
 	if (!u || !org_is_member(acl, circle_id, u->org_id))
 		return KR_ROLE_NONE;
-	r = bsearch(&key, acl->roles, acl->n_roles, sizeof(key), cmp_role);
+	r = find(&key, acl->roles, acl->n_roles, sizeof(key), cmp_role);
 	return r ? r->role : KR_ROLE_MEMBER;
 }
 

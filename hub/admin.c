@@ -785,7 +785,7 @@ static const struct cmd commands[] = {
      cmd_org_add,
      "org add KEY [--name ALIAS]... [--domain D]... [--person NAME]... [--industry X] "
      "[--employees N]",
-     "add a member organisation; names, domains and persons are scrubbed from its posts"},
+     "add a member organisation with the names, domains and people that identify it"},
     {"org", "list", 0, 0, 0, cmd_org_list, "org list", "list organisations"},
     {"org", "remove", 1, 1, 0, cmd_org_remove, "org remove KEY",
      "remove an organisation with its users, tokens, memberships and roles"},

@@ -4,10 +4,12 @@
 #include "reader.h"
 
 #include <libwebsockets.h>
+#include <stdlib.h>
 
 #include "acl.h"
 #include "log.h"
 #include "policy.h"
+#include "proto.h"
 #include "server.h"
 
 static enum kr_err gate(struct kr_session *s, const struct kr_item *it)
@@ -61,12 +63,32 @@ enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out)
 	return *out ? KR_OK : KR_EINTERNAL;
 }
 
+/*
+ * The deliver frame of an item for this reader: the shared frame, or for the
+ * author of a RED item one of its own that also lists the recipients (*own
+ * receives that allocation, freed by the caller). NULL when out of memory.
+ */
+static char *deliver_text(struct kr_session *s, struct kr_item *it, size_t *len, char **own)
+{
+	json_t *view = NULL, *msg;
+
+	*own = NULL;
+	if (it->meta.tlp != KR_TLP_RED || it->meta.author_user_id != s->user_id)
+		return item_frame(it, len);
+	if (reader_view(s, it, &view) != KR_OK)
+		return NULL;
+	msg = json_pack("{s:s, s:o}", "type", "deliver", "item", view);
+	*own = msg ? kr_msg_dump(msg, LWS_PRE, len) : NULL;
+	json_decref(msg);
+	return *own ? *own + LWS_PRE : NULL;
+}
+
 int reader_write(struct kr_session *s)
 {
 	struct kr_outq_entry *e;
 
 	while ((e = outq_peek(&s->q)) != NULL) {
-		char *text;
+		char *text, *own = NULL;
 		size_t len;
 		int n;
 
@@ -76,13 +98,18 @@ int reader_write(struct kr_session *s)
 				outq_pop(&s->q);
 				continue;
 			}
-			text = item_frame(e->item, &len);
+			text = deliver_text(s, e->item, &len, &own);
+			if (!text) {
+				kr_log(KR_LOG_ERROR, "session %s: out of memory", s->peer);
+				return -1;
+			}
 		} else {
 			text = e->buf + LWS_PRE;
 			len = e->len;
 		}
 		n = lws_write(s->wsi, (unsigned char *)text, len, LWS_WRITE_TEXT);
 		outq_pop(&s->q);
+		free(own);
 		if (n < (int)len) {
 			kr_log(KR_LOG_INFO, "session %s: write failed", s->peer);
 			return -1;

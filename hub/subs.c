@@ -22,7 +22,8 @@ static int cmp_i64(const void *a, const void *b)
 
 static int follows(const struct kr_sub *sub, int64_t circle_id)
 {
-	return bsearch(&circle_id, sub->circles, sub->n_circles, sizeof(int64_t), cmp_i64) != NULL;
+	return sub->n_circles &&
+	       bsearch(&circle_id, sub->circles, sub->n_circles, sizeof(int64_t), cmp_i64) != NULL;
 }
 
 enum kr_err subs_start(struct kr_session *s, const int64_t *circles, size_t n, int64_t since,
@@ -38,8 +39,10 @@ enum kr_err subs_start(struct kr_session *s, const int64_t *circles, size_t n, i
 		free(copy);
 		return rc;
 	}
-	memcpy(copy, circles, n * sizeof(int64_t));
-	qsort(copy, n, sizeof(int64_t), cmp_i64);
+	if (n) {
+		memcpy(copy, circles, n * sizeof(int64_t));
+		qsort(copy, n, sizeof(int64_t), cmp_i64);
+	}
 	subs_stop(s);
 	s->sub.active = true;
 	s->sub.circles = copy;

@@ -219,11 +219,21 @@ class Hub:
         self.clients = []
         self._user_seq = itertools.count(1)
 
+    def __enter__(self):
+        if not self.running:
+            self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
     # -- process ----------------------------------------------------------
 
     @property
     def url(self):
-        return f"wss://{HOST}:{self.port}"
+        scheme = "ws" if str(self.config.get("tls", "on")) == "off" else "wss"
+        return f"{scheme}://{HOST}:{self.port}"
 
     @property
     def ca(self):
@@ -396,10 +406,39 @@ class Hub:
             f"`user add` should print only the token, got {out!r}"
         return token
 
-    def new_user(self, org, prefix="user"):
-        """A fresh user of org with a unique name; returns (name, token)."""
+    def new_user(self, org, prefix="user", wait=True):
+        """A fresh user of org with a unique name; returns (name, token). With wait
+        (and a running hub) returns once the hub accepts the token."""
         name = f"{prefix}-{next(self._user_seq)}"
-        return name, self.add_user(org, name)
+        token = self.add_user(org, name)
+        if wait and self.running:
+            self.wait_token(token)
+        return name, token
+
+    def wait_token(self, token, timeout=ADMIN_PICKUP):
+        """Poll until the running hub accepts token (admin changes land within data_poll_ms)."""
+        def accepted():
+            c = Client(self, label="wait-token")
+            try:
+                return c.request({"type": "auth", "token": token})["type"] == "auth_ok"
+            finally:
+                c.close()
+                self.clients.remove(c)
+        wait_until(accepted, timeout, what="hub accepting a new token")
+
+    def wait_role(self, token, circle, role, timeout=ADMIN_PICKUP):
+        """Poll until the user of token has `role` in circle (None: circle not listed)."""
+        def seen():
+            c = Client(self, label="wait-role")
+            try:
+                if c.request({"type": "auth", "token": token})["type"] != "auth_ok":
+                    return False
+                rows = c.request({"type": "circles"}).get("circles", [])
+                return {r["circle"]: r["role"] for r in rows}.get(circle) == role
+            finally:
+                c.close()
+                self.clients.remove(c)
+        wait_until(seen, timeout, what=f"role {role} in {circle} visible to the hub")
 
     # -- clients ----------------------------------------------------------
 
@@ -476,8 +515,12 @@ class Client:
             kwargs["sock"] = sock
             if "ssl" in kwargs:
                 kwargs.setdefault("server_hostname", host)
+        async def open_ws():
+            # websockets.connect() binds to the loop current when it is *called*
+            return await websockets.connect(self.url, **kwargs)
+
         try:
-            self.ws = self._run(websockets.connect(self.url, **kwargs))
+            self.ws = self._run(open_ws())
         except BaseException:
             self.loop.close()
             raise
@@ -534,6 +577,19 @@ class Client:
                 opcode = (OP_BINARY if binary else OP_TEXT) if i == 0 else OP_CONT
                 await self.ws.write_frame(i == len(chunks) - 1, opcode, chunk)
         self._run(go())
+
+    def ping(self, timeout=REPLY_TIMEOUT):
+        """Send a websocket ping and wait for the pong."""
+        async def go():
+            waiter = await self.ws.ping()
+            await waiter
+        self._run(go(), timeout=timeout)
+
+    def abort(self):
+        """Drop the TCP connection without a close handshake."""
+        self.note("--", "abort")
+        self.ws.transport.abort()
+        self.close()
 
     # -- receiving --------------------------------------------------------
 
@@ -786,6 +842,7 @@ class BackgroundCLI:
                                  f"stderr: {self.stderr()}") from None
         self._out.join(5)
         self._err.join(5)
+        self._close_pipes()
         err = self.stderr()
         assert_no_sanitizer(err, "kairan (background)")
         return rc, err
@@ -797,6 +854,14 @@ class BackgroundCLI:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(5)
+        self._out.join(5)
+        self._err.join(5)
+        self._close_pipes()
+
+    def _close_pipes(self):
+        for f in (self.proc.stdout, self.proc.stderr):
+            if f is not None and not f.closed:
+                f.close()
 
 
 # -- fixtures -----------------------------------------------------------------
@@ -869,6 +934,12 @@ def setup_two_circles(hub, suffix=""):
         fx.token[role] = hub.add_user(org, name)
     hub.admin("role", "set", fx.circle, fx.user["observer"], "observer")
     hub.admin("role", "set", fx.circle, fx.user["moderator"], "moderator")
+    if hub.running:
+        # The hub picks admin changes up within data_poll_ms: wait for the last ones.
+        hub.wait_role(fx.token["moderator"], fx.circle, "moderator")
+        hub.wait_role(fx.token["observer"], fx.circle, "observer")
+        for role in cast:
+            hub.wait_token(fx.token[role])
     return fx
 
 
@@ -947,11 +1018,11 @@ class HubTestCase(unittest.TestCase):
         hub.start()
         return hub
 
-    def test_name(self):
+    def artifact_name(self):
         return f"{module_stem(type(self))}.{type(self).__name__}.{self._testMethodName}"
 
     def start_hub(self, **kw):
-        hub = Hub(self.test_name(), **kw)
+        hub = Hub(self.artifact_name(), **kw)
         self._own_hubs.append(hub)
         self.addCleanup(hub.close)
         hub.start()
@@ -985,7 +1056,7 @@ class HubTestCase(unittest.TestCase):
         return result
 
     def dump_diagnostics(self):
-        out = [f"\n======== diagnostics for {self.test_name()} ========"]
+        out = [f"\n======== diagnostics for {self.artifact_name()} ========"]
         hubs = [(h, 0) for h in self._own_hubs]
         if self.class_hub is not None:
             hubs.append((self.class_hub, self._class_clients_from))

@@ -98,6 +98,26 @@ class ConnectTest(HubTestCase):
         # The hub keeps serving everyone else.
         connect(self.hub, self.fx, "peer").whoami()
 
+    def test_oversized_and_odd_tokens_fail_cleanly(self):
+        for token in ("x" * 10000, "トークン", "' OR 1=1 --", self.fx.token["peer"] + " "):
+            with self.subTest(token=token[:20]):
+                self.hub.client(label="odd").error({"type": "auth", "token": token},
+                                                   "auth_failed")
+
+    def test_ping_is_answered(self):
+        c = connect(self.hub, self.fx, "peer")
+        c.ping()
+        c.whoami()
+
+    def test_many_connections(self):
+        clients = [connect(self.hub, self.fx, ("peer", "author", "outsider")[n % 3])
+                   for n in range(60)]
+        for c in clients:
+            c.whoami()
+        for c in clients:
+            c.close()
+        connect(self.hub, self.fx, "peer").whoami()
+
     def test_requests_before_auth_get_auth_required(self):
         c = self.hub.client(label="unauth")
         requests = [
@@ -132,6 +152,7 @@ class ConnectTest(HubTestCase):
         out = self.hub.admin("user", "add", self.fx.peer_org, "json-user", json=True)
         self.assertEqual(out["user"], "json-user")
         self.assertEqual(out["org"], self.fx.peer_org)
+        self.hub.wait_token(out["token"])
         c = self.hub.client(out["token"])
         self.assertEqual(c.whoami()["user"], "json-user")
 
@@ -139,9 +160,11 @@ class ConnectTest(HubTestCase):
         name, t1 = self.hub.new_user(self.fx.peer_org, "multi")
         t2 = self.hub.admin("user", "token", name).strip()
         self.assertNotEqual(t1, t2)
+        self.hub.wait_token(t2)
         for t in (t1, t2):
             self.assertEqual(self.hub.client(t).whoami()["user"], name)
         self.hub.admin("user", "revoke", name)
+        self.wait_refused(t1)
         for t in (t1, t2):
             c = self.hub.client(label="after-revoke")
             err = c.error({"type": "auth", "id": "a-r", "token": t}, "auth_failed")
@@ -151,7 +174,15 @@ class ConnectTest(HubTestCase):
         name, token = self.hub.new_user(self.fx.peer_org, "gone")
         self.hub.client(token).whoami()
         self.hub.admin("user", "remove", name)
+        self.wait_refused(token)
         self.hub.client(label="removed").error({"type": "auth", "token": token}, "auth_failed")
+
+    def wait_refused(self, token):
+        """Admin changes reach the running hub within data_poll_ms: poll, then assert."""
+        def refused():
+            c = self.hub.client(label="poll")
+            return c.request({"type": "auth", "token": token})["type"] == "error"
+        harness.wait_until(refused, harness.ADMIN_PICKUP, what="token refused")
 
     def _revoked_while_connected(self, admin_args_for):
         name, token = self.hub.new_user(self.fx.peer_org, "live")
@@ -193,6 +224,18 @@ class AuthDeadlineTest(HubTestCase):
         authed.whoami()
         time.sleep(0.2)
         authed.whoami()
+
+
+class TlsOffTest(HubTestCase):
+    def test_tls_off_serves_plain_ws_only(self):
+        hub = self.start_hub(config={"tls": "off"})
+        fx = setup_two_circles(hub)
+        self.assertTrue(hub.url.startswith("ws://"))
+        self.assertEqual(connect(hub, fx, "peer").whoami()["user"], fx.user["peer"])
+        with self.assertRaises((ssl.SSLError, OSError, EOFError, TimeoutError,
+                                websockets.exceptions.WebSocketException)):
+            Client(hub, url=f"wss://127.0.0.1:{hub.port}", ssl_ctx=ssl.create_default_context(),
+                   label="tls-to-plain", open_timeout=5)
 
 
 class ShutdownTest(HubTestCase):

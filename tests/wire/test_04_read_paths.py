@@ -98,12 +98,14 @@ class ReadPathsTest(HubTestCase):
         fx = setup_two_circles(self.hub, suffix="-mr")
         author = self.c("author", fx)
         old = author.post(make_item(fx.circle))
+        red = author.post(make_item(fx.circle, tlp="RED", recipients=[fx.user["peer"]]))
         peer = self.c("peer", fx)
         peer.subscribe()                     # both of peer_org's circles
         only = self.c("moderator", fx)       # same organisation, one-circle subscription
         only.subscribe([fx.circle])
         # Allowed before.
         self.assertEqual(peer.get(old["item_id"])["id"], old["item_id"])
+        self.assertEqual(peer.get(red["item_id"])["id"], red["item_id"])
         self.assertIn(old["item_id"], [i["id"] for i in peer.history(fx.circle)["items"]])
         first = author.post(make_item(fx.circle))
         self.assertEqual(peer.deliver()["id"], first["item_id"])
@@ -116,6 +118,8 @@ class ReadPathsTest(HubTestCase):
                    == "error", harness.ADMIN_PICKUP, what="get refused after member remove")
         err = peer.error({"type": "get", "id": "g-rm", "item_id": old["item_id"]}, "forbidden")
         self.assertEqual(err["ref"], "g-rm")
+        # A named RED recipient whose organisation left the circle loses the item too.
+        peer.error({"type": "get", "item_id": red["item_id"]}, "forbidden")
         # ... and so do history and a new subscription naming the circle.
         peer.error({"type": "history", "circle": fx.circle}, "forbidden")
         peer.error({"type": "subscribe", "circles": [fx.circle]}, "forbidden")

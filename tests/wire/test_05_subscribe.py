@@ -224,10 +224,12 @@ class RestartTest(HubTestCase):
 
 class SlowConsumerTest(HubTestCase):
     def test_slow_reader_loses_nothing_and_holds_back_nobody(self):
-        hub = self.start_hub(config={"queue_max_messages": 4, "queue_max_bytes": 65536})
+        hub = self.start_hub(config={"queue_max_messages": 8, "queue_max_bytes": 65536, "log_level": "debug"})
         fx = setup_two_circles(hub)
         slow = connect(hub, fx, "peer", rcvbuf=4096)
         slow.subscribe([fx.circle])
+        quitter = connect(hub, fx, "moderator", rcvbuf=4096)  # falls behind, then vanishes
+        quitter.subscribe([fx.circle])
         fast = connect(hub, fx, "colleague")
         fast.subscribe([fx.circle])
         author = connect(hub, fx, "author")
@@ -239,6 +241,7 @@ class SlowConsumerTest(HubTestCase):
             cursors.append(p["cursor"])
             self.assertEqual(fast.deliver(timeout=harness.DELIVER_WITHIN)["cursor"], p["cursor"])
         posting = time.monotonic() - t0
+        quitter.abort()
         # The slow reader now reads everything: complete, in order, once.
         got = [i["cursor"] for i in slow.deliveries(len(cursors), timeout=90)]
         self.assertEqual(got, cursors)

@@ -9,6 +9,7 @@ KAIRAN_TOKEN variables, --token-file and --insecure.
 """
 import json
 import os
+import shutil
 import subprocess
 import time
 import unittest
@@ -139,6 +140,7 @@ class CliTest(HubTestCase):
                 if item["kind"] == "event":
                     org_user, token = self.hub.new_user(self.fx.author_org, "organizer")
                     self.hub.admin("role", "set", self.fx.circle, org_user, "organizer")
+                    self.hub.wait_role(token, self.fx.circle, "organizer")
                     path = self.write(f"ex-{name}", item)
                     self.assert_rc(self.hub.cli("post", path, token=token), 0)
                     continue
@@ -273,6 +275,7 @@ class CliTest(HubTestCase):
         self.assert_rc(run_cli("--url", url, "--ca", self.hub.ca, "--token",
                                self.fx.token["peer"], "whoami"), 7)
 
+    @unittest.skipUnless(shutil.which("openssl"), "needs the openssl command")
     def test_exit_7_tls_failure_with_another_ca(self):
         key, cert = os.path.join(self.tmp, "other-key.pem"), os.path.join(self.tmp, "other.pem")
         subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",

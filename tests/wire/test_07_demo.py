@@ -119,7 +119,9 @@ class DemoTest(HubTestCase):
             self.assertLess(arrived - posted[item["id"]], harness.DELIVER_WITHIN)
             self.assertEqual((item["title"], item["circle"], item["tlp"]),
                              (example["title"], "fin-isac", example["tlp"]))
-            for leak in ("tanaka", "sakura-bank", "Sakura Bank", "さくら銀行"):
+            # (the example's attacker domains imitate the bank, so look for the org key as a
+            # value, not as a substring)
+            for leak in ("tanaka", '"sakura-bank"', "Sakura Bank", "さくら銀行", "田中"):
                 self.assertNotIn(leak, text)
             rc, err = bg.wait(10)
             self.assertEqual(rc, 0, err)
