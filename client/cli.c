@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* Global options a user may put after the subcommand by mistake. */
 static const char *const cli_global_names[] = {
     "--url", "--token", "--token-file", "--ca", "--insecure", "--json", "--version",
@@ -89,7 +91,8 @@ int cli_conn_error(const struct conn *conn)
 	return KR_EXIT_SERVER;
 }
 
-int cli_parse_none(const struct cli_cmd *cmd, int argc, char **argv, bool *help)
+int cli_parse_operand(const struct cli_cmd *cmd, int argc, char **argv, const char **operand,
+                      bool *help)
 {
 	static const struct opt_spec spec[] = {{"help", 'h', false, 1}};
 	struct opt_iter it;
@@ -98,12 +101,31 @@ int cli_parse_none(const struct cli_cmd *cmd, int argc, char **argv, bool *help)
 	int o;
 
 	*help = false;
+	if (operand)
+		*operand = NULL;
 	opt_init(&it, argc, argv, 1);
-	while ((o = opt_next(&it, spec, 1, &arg, err, sizeof(err))) == 1)
-		*help = true;
-	if (o != OPT_DONE)
-		return cli_opt_error(cmd, o, arg, err);
+	while ((o = opt_next(&it, spec, OPT_COUNT(spec), &arg, err, sizeof(err))) != OPT_DONE) {
+		if (o == 1) {
+			*help = true;
+		} else if (o == OPT_OPERAND && operand && !*operand) {
+			*operand = arg;
+		} else {
+			return cli_opt_error(cmd, o, arg, err);
+		}
+	}
 	return KR_EXIT_OK;
+}
+
+int cli_parse_none(const struct cli_cmd *cmd, int argc, char **argv, bool *help)
+{
+	return cli_parse_operand(cmd, argc, argv, NULL, help);
+}
+
+int cli_check_text(const struct cli_cmd *cmd, const char *what, const char *arg)
+{
+	if (kr_utf8_valid(arg, strlen(arg)))
+		return KR_EXIT_OK;
+	return cli_usage_error(cmd, "%s is not valid UTF-8 text", what);
 }
 
 bool cli_parse_uint(const char *s, json_int_t *v)

@@ -96,6 +96,19 @@ int cli_opt_error(const struct cli_cmd *cmd, int rc, const char *arg, const char
  */
 int cli_parse_none(const struct cli_cmd *cmd, int argc, char **argv, bool *help);
 
+/*
+ * Like cli_parse_none() for a subcommand that takes one operand: *operand
+ * receives it (borrowed from argv), or NULL when none was given.
+ */
+int cli_parse_operand(const struct cli_cmd *cmd, int argc, char **argv, const char **operand,
+                      bool *help);
+
+/*
+ * Check that the value of an argument that goes into a message is UTF-8
+ * text. Returns 0, or KR_EXIT_USAGE after printing which one (what) is not.
+ */
+int cli_check_text(const struct cli_cmd *cmd, const char *what, const char *arg);
+
 /* Parse a non-negative decimal integer (no sign, no spaces). */
 bool cli_parse_uint(const char *s, json_int_t *v);
 

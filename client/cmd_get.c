@@ -78,30 +78,24 @@ static void get_print_item(const json_t *item)
 
 static int get_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
-	static const struct opt_spec spec[] = {{"help", 'h', false, 1}};
-	struct opt_iter it;
 	struct conn *c = NULL;
 	json_t *r = NULL;
-	const char *arg, *id = NULL;
-	char err[128];
-	int o, rc;
+	const char *id = NULL;
+	bool help;
+	int rc;
 
-	opt_init(&it, argc, argv, 1);
-	while ((o = opt_next(&it, spec, 1, &arg, err, sizeof(err))) != OPT_DONE) {
-		if (o == 1) {
-			rc = cli_help(cmd);
-			goto out;
-		}
-		if (o != OPT_OPERAND || id) {
-			rc = cli_opt_error(cmd, o, arg, err);
-			goto out;
-		}
-		id = arg;
+	rc = cli_parse_operand(cmd, argc, argv, &id, &help);
+	if (rc || help) {
+		rc = rc ? rc : cli_help(cmd);
+		goto out;
 	}
 	if (!id) {
 		rc = cli_usage_error(cmd, "which item? give its ID, e.g. it_5f2c9a0d1e7b4c21");
 		goto out;
 	}
+	rc = cli_check_text(cmd, "the ID", id);
+	if (rc)
+		goto out;
 	rc = cli_session_open(cli, &c);
 	if (rc)
 		goto out;
@@ -138,19 +132,23 @@ static int history_parse(const struct cli_cmd *cmd, int argc, char **argv, json_
 
 	*req = json_pack("{s:s}", "type", "history");
 	opt_init(&it, argc, argv, 1);
-	while (rc == KR_EXIT_OK && (o = opt_next(&it, history_opts, 4, &arg, err, sizeof(err)))) {
-		if (o == H_HELP)
+	while (rc == KR_EXIT_OK &&
+	       (o = opt_next(&it, history_opts, OPT_COUNT(history_opts), &arg, err, sizeof(err)))) {
+		if (o == H_HELP) {
 			rc = -1;
-		else if (o == H_CIRCLE)
-			json_object_set_new(*req, "circle", json_string(arg));
-		else if ((o == H_SINCE || o == H_LIMIT) && !cli_parse_uint(arg, &n))
+		} else if (o == H_CIRCLE) {
+			rc = cli_check_text(cmd, "--circle", arg);
+			if (rc == KR_EXIT_OK)
+				json_object_set_new(*req, "circle", json_string(arg));
+		} else if ((o == H_SINCE || o == H_LIMIT) && !cli_parse_uint(arg, &n)) {
 			rc = cli_usage_error(cmd, "--%s needs a number, not '%s'",
 			                     o == H_SINCE ? "since" : "limit", arg);
-		else if (o == H_SINCE || o == H_LIMIT)
+		} else if (o == H_SINCE || o == H_LIMIT) {
 			json_object_set_new(*req, o == H_SINCE ? "since" : "limit",
 			                    json_integer(n));
-		else
+		} else {
 			rc = cli_opt_error(cmd, o, arg, err);
+		}
 	}
 	if (rc == KR_EXIT_OK && !json_is_string(json_object_get(*req, "circle")))
 		rc = cli_usage_error(cmd, "which circle? give --circle C");

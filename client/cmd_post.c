@@ -105,25 +105,16 @@ out:
 
 static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
-	static const struct opt_spec spec[] = {{"help", 'h', false, 1}};
-	struct opt_iter it;
 	struct conn *c = NULL;
 	json_t *item = NULL, *r = NULL, *body = NULL;
-	const char *arg, *path = NULL;
-	char err[128];
-	int o, rc;
+	const char *path = NULL;
+	bool help;
+	int rc;
 
-	opt_init(&it, argc, argv, 1);
-	while ((o = opt_next(&it, spec, 1, &arg, err, sizeof(err))) != OPT_DONE) {
-		if (o == 1) {
-			rc = cli_help(cmd);
-			goto out;
-		}
-		if (o != OPT_OPERAND || path) {
-			rc = cli_opt_error(cmd, o, arg, err);
-			goto out;
-		}
-		path = arg;
+	rc = cli_parse_operand(cmd, argc, argv, &path, &help);
+	if (rc || help) {
+		rc = rc ? rc : cli_help(cmd);
+		goto out;
 	}
 	if (!path) {
 		rc = cli_usage_error(cmd, "which file? give FILE, or '-' for standard input");

@@ -117,16 +117,21 @@ static int sub_parse(const struct cli_cmd *cmd, int argc, char **argv, struct su
 	int o, rc = KR_EXIT_OK;
 
 	opt_init(&it, argc, argv, 1);
-	while (rc == KR_EXIT_OK && (o = opt_next(&it, sub_opts, 5, &arg, err, sizeof(err)))) {
+	while (rc == KR_EXIT_OK &&
+	       (o = opt_next(&it, sub_opts, OPT_COUNT(sub_opts), &arg, err, sizeof(err)))) {
 		if (o == S_HELP) {
 			rc = -1;
 		} else if (o == S_CIRCLE) {
-			if (!circles)
+			rc = cli_check_text(cmd, "--circle", arg);
+			if (rc == KR_EXIT_OK && !circles)
 				json_object_set_new(req, "circles", circles = json_array());
-			json_array_append_new(circles, json_string(arg));
+			if (rc == KR_EXIT_OK)
+				json_array_append_new(circles, json_string(arg));
 		} else if (o == S_NAME) {
+			rc = cli_check_text(cmd, "--name", arg);
 			s->name = arg;
-			json_object_set_new(req, "name", json_string(arg));
+			if (rc == KR_EXIT_OK)
+				json_object_set_new(req, "name", json_string(arg));
 		} else if ((o == S_SINCE || o == S_COUNT) && !cli_parse_uint(arg, &n)) {
 			rc = cli_usage_error(cmd, "--%s needs a number, not '%s'",
 			                     o == S_SINCE ? "since" : "count", arg);

@@ -101,8 +101,7 @@ int main(int argc, char **argv)
 		cli.url = CLI_DEFAULT_URL;
 	cli.env_token = getenv("KAIRAN_TOKEN");
 	opt_init(&it, argc, argv, 1);
-	while ((o = opt_next(&it, main_opts, sizeof(main_opts) / sizeof(main_opts[0]), &arg, err,
-	                     sizeof(err))) > 0) {
+	while ((o = opt_next(&it, main_opts, OPT_COUNT(main_opts), &arg, err, sizeof(err))) > 0) {
 		switch (o) {
 		case O_URL:
 			cli.url = arg;

@@ -32,6 +32,9 @@ struct opt_iter {
 	bool operands_only;
 };
 
+/* Number of entries of an opt_spec table. */
+#define OPT_COUNT(spec) (sizeof(spec) / sizeof((spec)[0]))
+
 /* Start iterating over argv[first..argc). */
 void opt_init(struct opt_iter *it, int argc, char **argv, int first);
 

@@ -10,20 +10,20 @@ static const struct {
 	const char *code;
 	enum kr_exit exit;
 } err_table[KR_ERR__COUNT] = {
-	[KR_OK] = {"ok", KR_EXIT_OK},
-	[KR_EJSON] = {"invalid_json", KR_EXIT_REJECTED},
-	[KR_EUTF8] = {"invalid_utf8", KR_EXIT_REJECTED},
-	[KR_ETOOLARGE] = {"too_large", KR_EXIT_REJECTED},
-	[KR_ETYPE] = {"unknown_type", KR_EXIT_REJECTED},
-	[KR_EFIELD] = {"unknown_field", KR_EXIT_REJECTED},
-	[KR_EINVAL] = {"invalid_field", KR_EXIT_REJECTED},
-	[KR_ELABEL] = {"unknown_label", KR_EXIT_REJECTED},
-	[KR_EAUTHREQ] = {"auth_required", KR_EXIT_AUTH},
-	[KR_EAUTH] = {"auth_failed", KR_EXIT_AUTH},
-	[KR_EFORBIDDEN] = {"forbidden", KR_EXIT_FORBIDDEN},
-	[KR_ENOTFOUND] = {"not_found", KR_EXIT_NOTFOUND},
-	[KR_EOVERLOADED] = {"overloaded", KR_EXIT_SERVER},
-	[KR_EINTERNAL] = {"internal", KR_EXIT_SERVER},
+    [KR_OK] = {"ok", KR_EXIT_OK},
+    [KR_EJSON] = {"invalid_json", KR_EXIT_REJECTED},
+    [KR_EUTF8] = {"invalid_utf8", KR_EXIT_REJECTED},
+    [KR_ETOOLARGE] = {"too_large", KR_EXIT_REJECTED},
+    [KR_ETYPE] = {"unknown_type", KR_EXIT_REJECTED},
+    [KR_EFIELD] = {"unknown_field", KR_EXIT_REJECTED},
+    [KR_EINVAL] = {"invalid_field", KR_EXIT_REJECTED},
+    [KR_ELABEL] = {"unknown_label", KR_EXIT_REJECTED},
+    [KR_EAUTHREQ] = {"auth_required", KR_EXIT_AUTH},
+    [KR_EAUTH] = {"auth_failed", KR_EXIT_AUTH},
+    [KR_EFORBIDDEN] = {"forbidden", KR_EXIT_FORBIDDEN},
+    [KR_ENOTFOUND] = {"not_found", KR_EXIT_NOTFOUND},
+    [KR_EOVERLOADED] = {"overloaded", KR_EXIT_SERVER},
+    [KR_EINTERNAL] = {"internal", KR_EXIT_SERVER},
 };
 
 const char *kr_err_code(enum kr_err e)

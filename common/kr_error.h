@@ -10,19 +10,19 @@
 
 enum kr_err {
 	KR_OK = 0,
-	KR_EJSON,        /* frame is not a JSON object            -> invalid_json  */
-	KR_EUTF8,        /* frame is not valid UTF-8              -> invalid_utf8  */
-	KR_ETOOLARGE,    /* frame over the configured size limit  -> too_large     */
-	KR_ETYPE,        /* unknown message type                  -> unknown_type  */
-	KR_EFIELD,       /* unknown field                         -> unknown_field */
-	KR_EINVAL,       /* missing / wrong-typed / bad field     -> invalid_field */
-	KR_ELABEL,       /* unknown TLP, kind, role, ...          -> unknown_label */
-	KR_EAUTHREQ,     /* not authenticated yet                 -> auth_required */
-	KR_EAUTH,        /* bad, revoked or expired credentials   -> auth_failed   */
-	KR_EFORBIDDEN,   /* access denied                         -> forbidden     */
-	KR_ENOTFOUND,    /* no such thing                         -> not_found     */
-	KR_EOVERLOADED,  /* queue full, try later                 -> overloaded    */
-	KR_EINTERNAL,    /* store or other internal failure       -> internal      */
+	KR_EJSON,       /* frame is not a JSON object            -> invalid_json  */
+	KR_EUTF8,       /* frame is not valid UTF-8              -> invalid_utf8  */
+	KR_ETOOLARGE,   /* frame over the configured size limit  -> too_large     */
+	KR_ETYPE,       /* unknown message type                  -> unknown_type  */
+	KR_EFIELD,      /* unknown field                         -> unknown_field */
+	KR_EINVAL,      /* missing / wrong-typed / bad field     -> invalid_field */
+	KR_ELABEL,      /* unknown TLP, kind, role, ...          -> unknown_label */
+	KR_EAUTHREQ,    /* not authenticated yet                 -> auth_required */
+	KR_EAUTH,       /* bad, revoked or expired credentials   -> auth_failed   */
+	KR_EFORBIDDEN,  /* access denied                         -> forbidden     */
+	KR_ENOTFOUND,   /* no such thing                         -> not_found     */
+	KR_EOVERLOADED, /* queue full, try later                 -> overloaded    */
+	KR_EINTERNAL,   /* store or other internal failure       -> internal      */
 	KR_ERR__COUNT
 };
 

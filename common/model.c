@@ -9,13 +9,13 @@
 /* Each table is indexed by enum value; index 0 (the NONE value) is NULL. */
 static const char *const tlp_names[] = {NULL, "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"};
 static const char *const kind_names[] = {NULL,    "threat", "practice",
-					 "alert", "event",  "assessment"};
+                                         "alert", "event",  "assessment"};
 static const char *const role_names[] = {NULL, "member", "moderator", "organizer", "observer"};
 static const char *const circle_kind_names[] = {NULL, "sector", "cross-sector", "regional",
-						"public"};
+                                                "public"};
 static const char *const status_names[] = {NULL, "pending", "published", "rejected", "retracted"};
-static const char *const ind_type_names[] = {NULL,   "ipv4", "ipv6",   "cidr", "domain", "url",
-					     "email", "md5",  "sha1", "sha256", "cve", "asn"};
+static const char *const ind_type_names[] = {NULL,    "ipv4", "ipv6", "cidr",   "domain", "url",
+                                             "email", "md5",  "sha1", "sha256", "cve",    "asn"};
 static const char *const ind_role_names[] = {NULL, "attacker", "victim", "unknown"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

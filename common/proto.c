@@ -60,7 +60,7 @@ static const char *recover_id(const json_t *msg, char idbuf[KR_ID_MAX + 1])
 }
 
 enum kr_err kr_envelope_parse(const char *buf, size_t len, struct kr_envelope *env,
-			      char idbuf[KR_ID_MAX + 1], char *err, size_t errlen)
+                              char idbuf[KR_ID_MAX + 1], char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *msg = NULL, *type, *id;
@@ -74,7 +74,7 @@ enum kr_err kr_envelope_parse(const char *buf, size_t len, struct kr_envelope *e
 	msg = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!msg) {
 		snprintf(err, errlen, "malformed JSON at position %d: %s", jerr.position,
-			 jerr.text);
+		         jerr.text);
 		return KR_EJSON;
 	}
 	if (!json_is_object(msg)) {
@@ -110,8 +110,8 @@ void kr_envelope_clear(struct kr_envelope *env)
 	memset(env, 0, sizeof(*env));
 }
 
-enum kr_err kr_fields_check(const json_t *obj, const struct kr_field *spec, size_t n,
-			    bool envelope, char *err, size_t errlen)
+enum kr_err kr_fields_check(const json_t *obj, const struct kr_field *spec, size_t n, bool envelope,
+                            char *err, size_t errlen)
 {
 	const char *key;
 	json_t *val;
@@ -130,7 +130,7 @@ enum kr_err kr_fields_check(const json_t *obj, const struct kr_field *spec, size
 			known = true;
 			if (!ftype_matches(val, spec[i].type)) {
 				snprintf(err, errlen, "field '%s' must be %s", key,
-					 ftype_name(spec[i].type));
+				         ftype_name(spec[i].type));
 				return KR_EINVAL;
 			}
 		}
@@ -156,7 +156,7 @@ json_t *kr_msg_reply(const char *type, const char *ref)
 json_t *kr_msg_error(const char *ref, enum kr_err e, const char *message)
 {
 	return json_pack("{s:s, s:s?, s:s, s:s}", "type", "error", "ref", ref, "code",
-			 kr_err_code(e), "message", message ? message : kr_err_code(e));
+	                 kr_err_code(e), "message", message ? message : kr_err_code(e));
 }
 
 char *kr_msg_dump(const json_t *msg, size_t pre, size_t *len)

@@ -36,7 +36,7 @@ struct kr_envelope {
  * err receives a message for people.
  */
 enum kr_err kr_envelope_parse(const char *buf, size_t len, struct kr_envelope *env,
-			      char idbuf[KR_ID_MAX + 1], char *err, size_t errlen);
+                              char idbuf[KR_ID_MAX + 1], char *err, size_t errlen);
 
 void kr_envelope_clear(struct kr_envelope *env);
 
@@ -55,8 +55,8 @@ struct kr_field {
  * its type. Returns KR_EFIELD for an unknown field, KR_EINVAL otherwise;
  * err names the field.
  */
-enum kr_err kr_fields_check(const json_t *obj, const struct kr_field *spec, size_t n,
-			    bool envelope, char *err, size_t errlen);
+enum kr_err kr_fields_check(const json_t *obj, const struct kr_field *spec, size_t n, bool envelope,
+                            char *err, size_t errlen);
 
 /* {"type":type,"ref":ref} (ref JSON null when NULL). New reference. */
 json_t *kr_msg_reply(const char *type, const char *ref);

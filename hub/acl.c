@@ -65,8 +65,7 @@ static void on_circle(void *ud, int64_t id, const char *key, enum kr_circle_kind
 	struct kr_acl *acl = ud;
 	struct kr_acl_circle *c;
 
-	acl->circles =
-		grow(acl->circles, &acl->cap_circles, acl->n_circles, sizeof(*c), &acl->oom);
+	acl->circles = grow(acl->circles, &acl->cap_circles, acl->n_circles, sizeof(*c), &acl->oom);
 	if (acl->n_circles >= acl->cap_circles)
 		return;
 	c = &acl->circles[acl->n_circles++];
@@ -82,7 +81,7 @@ static void on_member(void *ud, int64_t circle_id, int64_t org_id)
 	struct kr_acl *acl = ud;
 
 	acl->members =
-		grow(acl->members, &acl->cap_members, acl->n_members, sizeof(struct pair), &acl->oom);
+	    grow(acl->members, &acl->cap_members, acl->n_members, sizeof(struct pair), &acl->oom);
 	if (acl->n_members < acl->cap_members)
 		acl->members[acl->n_members++] = (struct pair){circle_id, org_id};
 }
@@ -91,8 +90,8 @@ static void on_role(void *ud, int64_t circle_id, int64_t user_id, enum kr_role r
 {
 	struct kr_acl *acl = ud;
 
-	acl->roles = grow(acl->roles, &acl->cap_roles, acl->n_roles, sizeof(struct role_row),
-			  &acl->oom);
+	acl->roles =
+	    grow(acl->roles, &acl->cap_roles, acl->n_roles, sizeof(struct role_row), &acl->oom);
 	if (acl->n_roles < acl->cap_roles)
 		acl->roles[acl->n_roles++] = (struct role_row){circle_id, user_id, role};
 }
@@ -110,7 +109,7 @@ static int cmp_user(const void *a, const void *b)
 static int cmp_circle(const void *a, const void *b)
 {
 	return cmp_i64(((const struct kr_acl_circle *)a)->id,
-		       ((const struct kr_acl_circle *)b)->id);
+	               ((const struct kr_acl_circle *)b)->id);
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -125,7 +124,7 @@ static int cmp_role(const void *a, const void *b)
 	const struct role_row *x = a, *y = b;
 
 	return x->circle_id != y->circle_id ? cmp_i64(x->circle_id, y->circle_id)
-					    : cmp_i64(x->user_id, y->user_id);
+	                                    : cmp_i64(x->user_id, y->user_id);
 }
 
 /* qsort() and bsearch() must not be given a NULL array, even when empty. */
@@ -136,7 +135,7 @@ static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, con
 }
 
 static void *find(const void *key, const void *base, size_t n, size_t size,
-		  int (*cmp)(const void *, const void *))
+                  int (*cmp)(const void *, const void *))
 {
 	return n ? bsearch(key, base, n, size, cmp) : NULL;
 }

@@ -25,29 +25,28 @@ struct setting {
 #define OFF(f) offsetof(struct kr_config, f)
 
 static const struct setting settings[] = {
-	{"bind", SET_STR, OFF(bind), "127.0.0.1", 0, 0, false,
-	 "address to listen on; 0.0.0.0 for every interface"},
-	{"port", SET_INT, OFF(port), "8443", 1, 65535, false, "TCP port"},
-	{"tls", SET_BOOL, OFF(tls), "on", 0, 0, false,
-	 "serve wss:// (on) or plain ws:// (off: only behind a TLS proxy)"},
-	{"tls_cert", SET_STR, OFF(tls_cert), NULL, 0, 0, false,
-	 "certificate chain (PEM); default DATA/tls/cert.pem, self-signed if missing"},
-	{"tls_key", SET_STR, OFF(tls_key), NULL, 0, 0, false,
-	 "private key (PEM); default DATA/tls/key.pem"},
-	{"max_frame_bytes", SET_INT, OFF(max_frame_bytes), "262144", 1024, 64 << 20, false,
-	 "largest message accepted, after reassembly of fragments"},
-	{"queue_max_messages", SET_INT, OFF(queue_max_messages), "1024", 8, 1 << 20, true,
-	 "per-connection send queue limit (messages)"},
-	{"queue_max_bytes", SET_INT, OFF(queue_max_bytes), "4194304", 65536, 1LL << 32, true,
-	 "per-connection send queue limit (bytes)"},
-	{"auth_timeout_ms", SET_INT, OFF(auth_timeout_ms), "10000", 100, 600000, true,
-	 "a connection must authenticate within this time"},
-	{"data_poll_ms", SET_INT, OFF(data_poll_ms), "200", 10, 60000, false,
-	 "how often the hub looks for changes made by `kairan-hub admin`"},
-	{"history_max", SET_INT, OFF(history_max), "500", 1, 10000, true,
-	 "most items one history request returns"},
-	{"log_level", SET_LOGLEVEL, OFF(log_level), "info", 0, 0, true,
-	 "error, warn, info or debug"},
+    {"bind", SET_STR, OFF(bind), "127.0.0.1", 0, 0, false,
+     "address to listen on; 0.0.0.0 for every interface"},
+    {"port", SET_INT, OFF(port), "8443", 1, 65535, false, "TCP port"},
+    {"tls", SET_BOOL, OFF(tls), "on", 0, 0, false,
+     "serve wss:// (on) or plain ws:// (off: only behind a TLS proxy)"},
+    {"tls_cert", SET_STR, OFF(tls_cert), NULL, 0, 0, false,
+     "certificate chain (PEM); default DATA/tls/cert.pem, self-signed if missing"},
+    {"tls_key", SET_STR, OFF(tls_key), NULL, 0, 0, false,
+     "private key (PEM); default DATA/tls/key.pem"},
+    {"max_frame_bytes", SET_INT, OFF(max_frame_bytes), "262144", 1024, 64 << 20, false,
+     "largest message accepted, after reassembly of fragments"},
+    {"queue_max_messages", SET_INT, OFF(queue_max_messages), "1024", 8, 1 << 20, true,
+     "per-connection send queue limit (messages)"},
+    {"queue_max_bytes", SET_INT, OFF(queue_max_bytes), "4194304", 65536, 1LL << 32, true,
+     "per-connection send queue limit (bytes)"},
+    {"auth_timeout_ms", SET_INT, OFF(auth_timeout_ms), "10000", 100, 600000, true,
+     "a connection must authenticate within this time"},
+    {"data_poll_ms", SET_INT, OFF(data_poll_ms), "200", 10, 60000, false,
+     "how often the hub looks for changes made by `kairan-hub admin`"},
+    {"history_max", SET_INT, OFF(history_max), "500", 1, 10000, true,
+     "most items one history request returns"},
+    {"log_level", SET_LOGLEVEL, OFF(log_level), "info", 0, 0, true, "error, warn, info or debug"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -61,7 +60,7 @@ static const struct setting *find(const char *name)
 }
 
 static bool apply(struct kr_config *cfg, const struct setting *s, const char *v, char *err,
-		  size_t errlen)
+                  size_t errlen)
 {
 	void *field = (char *)cfg + s->offset;
 	char *end;
@@ -71,7 +70,7 @@ static bool apply(struct kr_config *cfg, const struct setting *s, const char *v,
 	case SET_LOGLEVEL:
 		if (kr_log_level_parse(v) < 0) {
 			snprintf(err, errlen, "%s: expected error, warn, info or debug, got '%s'",
-				 s->name, v);
+			         s->name, v);
 			return false;
 		}
 		/* fall through */
@@ -90,7 +89,7 @@ static bool apply(struct kr_config *cfg, const struct setting *s, const char *v,
 		if (strcmp(v, "on") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0) {
 			*(bool *)field = true;
 		} else if (strcmp(v, "off") == 0 || strcmp(v, "false") == 0 ||
-			   strcmp(v, "no") == 0) {
+		           strcmp(v, "no") == 0) {
 			*(bool *)field = false;
 		} else {
 			snprintf(err, errlen, "%s: expected on or off, got '%s'", s->name, v);
@@ -102,7 +101,7 @@ static bool apply(struct kr_config *cfg, const struct setting *s, const char *v,
 		n = strtoll(v, &end, 10);
 		if (errno || end == v || *end || n < s->min || n > s->max) {
 			snprintf(err, errlen, "%s: expected an integer from %lld to %lld, got '%s'",
-				 s->name, (long long)s->min, (long long)s->max, v);
+			         s->name, (long long)s->min, (long long)s->max, v);
 			return false;
 		}
 		*(int64_t *)field = n;
@@ -121,8 +120,7 @@ void config_defaults(struct kr_config *cfg)
 			kr_log(KR_LOG_ERROR, "config default: %s", err);
 }
 
-bool config_set(struct kr_config *cfg, const char *key, const char *value, char *err,
-		size_t errlen)
+bool config_set(struct kr_config *cfg, const char *key, const char *value, char *err, size_t errlen)
 {
 	const struct setting *s = find(key);
 
@@ -197,7 +195,7 @@ void config_print(const struct kr_config *cfg, FILE *out)
 		case SET_STR:
 		case SET_LOGLEVEL:
 			fprintf(out, "%s = %s\n", s->name,
-				*(char *const *)field ? *(char *const *)field : "");
+			        *(char *const *)field ? *(char *const *)field : "");
 			break;
 		case SET_BOOL:
 			fprintf(out, "%s = %s\n", s->name, *(const bool *)field ? "on" : "off");

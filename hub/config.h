@@ -37,7 +37,7 @@ void config_defaults(struct kr_config *cfg);
  * value invalid.
  */
 bool config_set(struct kr_config *cfg, const char *key, const char *value, char *err,
-		size_t errlen);
+                size_t errlen);
 
 /*
  * Read a `key = value` file (# comments, blank lines). On error returns

@@ -9,15 +9,15 @@
 #include "log.h"
 
 const struct kr_dispatch_entry kr_dispatch_table[] = {
-	{"auth", handle_auth, KR_ACCESS_SESSION, false},
-	{"whoami", handle_whoami, KR_ACCESS_SELF, true},
-	{"circles", handle_circles, KR_ACCESS_SELF, true},
-	{"post", handle_post, KR_ACCESS_WRITE, true},
-	{"get", handle_get, KR_ACCESS_READ, true},
-	{"history", handle_history, KR_ACCESS_READ, true},
-	{"subscribe", handle_subscribe, KR_ACCESS_READ, true},
-	{"unsubscribe", handle_unsubscribe, KR_ACCESS_SELF, true},
-	{"ack", handle_ack, KR_ACCESS_SELF, true},
+    {"auth", handle_auth, KR_ACCESS_SESSION, false},
+    {"whoami", handle_whoami, KR_ACCESS_SELF, true},
+    {"circles", handle_circles, KR_ACCESS_SELF, true},
+    {"post", handle_post, KR_ACCESS_WRITE, true},
+    {"get", handle_get, KR_ACCESS_READ, true},
+    {"history", handle_history, KR_ACCESS_READ, true},
+    {"subscribe", handle_subscribe, KR_ACCESS_READ, true},
+    {"unsubscribe", handle_unsubscribe, KR_ACCESS_SELF, true},
+    {"ack", handle_ack, KR_ACCESS_SELF, true},
 };
 
 const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);

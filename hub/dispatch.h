@@ -29,8 +29,8 @@ enum kr_access {
  * returns an error (with a message for people in err) which the dispatcher
  * sends as an `error` reply. A failing handler must leave nothing stored.
  */
-typedef enum kr_err (*kr_handler_fn)(struct kr_session *s, const struct kr_envelope *env,
-				     char *err, size_t errlen);
+typedef enum kr_err (*kr_handler_fn)(struct kr_session *s, const struct kr_envelope *env, char *err,
+                                     size_t errlen);
 
 struct kr_dispatch_entry {
 	const char *type;

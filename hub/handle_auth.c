@@ -14,7 +14,7 @@
 #define AUTH_MAX_FAILURES 5
 
 static const struct kr_field auth_fields[] = {
-	{"token", KR_F_STRING, true},
+    {"token", KR_F_STRING, true},
 };
 
 KR_HANDLER(handle_auth)
@@ -55,6 +55,6 @@ KR_HANDLER(handle_auth)
 	session_login(s, user_id, hash);
 	kr_log(KR_LOG_INFO, "session %s: authenticated as %s (%s)", s->peer, u->name, u->org_key);
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:s}", "type", "auth_ok", "ref", env->id,
-				   "user", u->name, "org", u->org_key));
+	                           "user", u->name, "org", u->org_key));
 	return KR_OK;
 }

@@ -12,29 +12,29 @@
 #include "subs.h"
 #include "utf8.h"
 
-#define TITLE_MAX_CHARS  200
-#define BODY_MAX_BYTES   65536
-#define INDICATORS_MAX   1000
-#define INDICATOR_MAX    2048
-#define TAGS_MAX         32
-#define TAG_MAX          64
-#define RECIPIENTS_MAX   256
+#define TITLE_MAX_CHARS 200
+#define BODY_MAX_BYTES  65536
+#define INDICATORS_MAX  1000
+#define INDICATOR_MAX   2048
+#define TAGS_MAX        32
+#define TAG_MAX         64
+#define RECIPIENTS_MAX  256
 
 static const struct kr_field post_fields[] = {
-	{"item", KR_F_OBJECT, true},
+    {"item", KR_F_OBJECT, true},
 };
 
 static const struct kr_field item_fields[] = {
-	{"kind", KR_F_STRING, true},       {"circle", KR_F_STRING, true},
-	{"tlp", KR_F_STRING, true},        {"title", KR_F_STRING, true},
-	{"body", KR_F_STRING, true},       {"indicators", KR_F_ARRAY, false},
-	{"tags", KR_F_ARRAY, false},       {"recipients", KR_F_ARRAY, false},
+    {"kind", KR_F_STRING, true}, {"circle", KR_F_STRING, true},
+    {"tlp", KR_F_STRING, true},  {"title", KR_F_STRING, true},
+    {"body", KR_F_STRING, true}, {"indicators", KR_F_ARRAY, false},
+    {"tags", KR_F_ARRAY, false}, {"recipients", KR_F_ARRAY, false},
 };
 
 static const struct kr_field indicator_fields[] = {
-	{"type", KR_F_STRING, true},
-	{"value", KR_F_STRING, true},
-	{"role", KR_F_STRING, false},
+    {"type", KR_F_STRING, true},
+    {"value", KR_F_STRING, true},
+    {"role", KR_F_STRING, false},
 };
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
@@ -61,7 +61,7 @@ static enum kr_err check_indicators(const json_t *in, json_t **out, char *err, s
 		size_t vlen;
 
 		rc = kr_fields_check(ind, indicator_fields, NF(indicator_fields), false, e,
-				     sizeof(e));
+		                     sizeof(e));
 		if (rc != KR_OK) {
 			snprintf(err, errlen, "indicators[%zu]: %s", i, e);
 			goto out;
@@ -69,29 +69,31 @@ static enum kr_err check_indicators(const json_t *in, json_t **out, char *err, s
 		type = json_string_value(json_object_get(ind, "type"));
 		value = json_string_value(json_object_get(ind, "value"));
 		vlen = json_string_length(json_object_get(ind, "value"));
-		role = json_object_get(ind, "role") ? json_string_value(json_object_get(ind, "role"))
-						    : "unknown";
+		role = json_object_get(ind, "role")
+		           ? json_string_value(json_object_get(ind, "role"))
+		           : "unknown";
 		if (!kr_ind_type_name(kr_ind_type_parse(type))) {
 			snprintf(err, errlen, "indicators[%zu]: unknown indicator type '%.32s'", i,
-				 type);
+			         type);
 			rc = KR_ELABEL;
 			goto out;
 		}
 		if (!kr_ind_role_name(kr_ind_role_parse(role))) {
-			snprintf(err, errlen,
-				 "indicators[%zu]: unknown role '%.32s' (attacker, victim, unknown)",
-				 i, role);
+			snprintf(
+			    err, errlen,
+			    "indicators[%zu]: unknown role '%.32s' (attacker, victim, unknown)", i,
+			    role);
 			rc = KR_ELABEL;
 			goto out;
 		}
 		if (vlen == 0 || vlen > INDICATOR_MAX) {
 			snprintf(err, errlen, "indicators[%zu]: value must be 1-%d bytes", i,
-				 INDICATOR_MAX);
+			         INDICATOR_MAX);
 			rc = KR_EINVAL;
 			goto out;
 		}
-		json_array_append_new(norm, json_pack("{s:s, s:s, s:s}", "type", type, "value",
-						      value, "role", role));
+		json_array_append_new(
+		    norm, json_pack("{s:s, s:s, s:s}", "type", type, "value", value, "role", role));
 	}
 out:
 	if (rc == KR_OK)
@@ -115,7 +117,7 @@ static enum kr_err check_tags(const json_t *tags, char *err, size_t errlen)
 		if (!json_is_string(t) || json_string_length(t) == 0 ||
 		    json_string_length(t) > TAG_MAX) {
 			snprintf(err, errlen, "tags[%zu] must be a string of 1-%d bytes", i,
-				 TAG_MAX);
+			         TAG_MAX);
 			return KR_EINVAL;
 		}
 	}
@@ -124,8 +126,8 @@ static enum kr_err check_tags(const json_t *tags, char *err, size_t errlen)
 
 /* RED needs named recipients who are members of the circle; others none. */
 static enum kr_err check_recipients(struct kr_session *s, const json_t *list, enum kr_tlp tlp,
-				    int64_t circle_id, int64_t *ids, size_t *n, char *err,
-				    size_t errlen)
+                                    int64_t circle_id, int64_t *ids, size_t *n, char *err,
+                                    size_t errlen)
 {
 	const json_t *r;
 	size_t i;
@@ -197,13 +199,13 @@ KR_HANDLER(handle_post)
 	rc = KR_ELABEL;
 	if (in.tlp == KR_TLP_NONE) {
 		snprintf(err, errlen,
-			 "unknown TLP '%.32s' (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)",
-			 json_string_value(json_object_get(item, "tlp")));
+		         "unknown TLP '%.32s' (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)",
+		         json_string_value(json_object_get(item, "tlp")));
 		goto out;
 	}
 	if (in.kind == KR_KIND_NONE || in.kind == KR_KIND_ASSESSMENT) {
 		snprintf(err, errlen, "unknown kind '%.32s' (threat, practice, alert, event)",
-			 json_string_value(json_object_get(item, "kind")));
+		         json_string_value(json_object_get(item, "kind")));
 		goto out;
 	}
 	rc = check_text(item, err, errlen);
@@ -215,7 +217,7 @@ KR_HANDLER(handle_post)
 	rc = policy_may_post(&s->reader, in.circle_id, in.kind, in.tlp);
 	if (rc != KR_OK) {
 		snprintf(err, errlen, "your role in '%.64s' may not post %s items", circle_key,
-			 kr_kind_name(in.kind));
+		         kr_kind_name(in.kind));
 		goto out;
 	}
 	rc = check_indicators(json_object_get(item, "indicators"), &indicators, err, errlen);
@@ -226,7 +228,7 @@ KR_HANDLER(handle_post)
 	if (rc != KR_OK)
 		goto out;
 	rc = check_recipients(s, json_object_get(item, "recipients"), in.tlp, in.circle_id,
-			      recipients, &in.n_recipients, err, errlen);
+	                      recipients, &in.n_recipients, err, errlen);
 	if (rc != KR_OK)
 		goto out;
 	in.status = KR_STATUS_PUBLISHED;
@@ -243,8 +245,8 @@ KR_HANDLER(handle_post)
 		goto out;
 	}
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:I, s:s}", "type", "posted", "ref", env->id,
-				   "item_id", stored->id, "cursor", (json_int_t)stored->cursor,
-				   "status", kr_status_name(stored->meta.status)));
+	                           "item_id", stored->id, "cursor", (json_int_t)stored->cursor,
+	                           "status", kr_status_name(stored->meta.status)));
 	subs_fanout(s->srv, stored);
 out:
 	item_unref(stored);

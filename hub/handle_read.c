@@ -10,13 +10,13 @@
 #define HISTORY_DEFAULT_LIMIT 100
 
 static const struct kr_field get_fields[] = {
-	{"item_id", KR_F_STRING, true},
+    {"item_id", KR_F_STRING, true},
 };
 
 static const struct kr_field history_fields[] = {
-	{"circle", KR_F_STRING, true},
-	{"since", KR_F_INT, false},
-	{"limit", KR_F_INT, false},
+    {"circle", KR_F_STRING, true},
+    {"since", KR_F_INT, false},
+    {"limit", KR_F_INT, false},
 };
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
@@ -46,8 +46,8 @@ KR_HANDLER(handle_get)
 	}
 	if (rc != KR_OK)
 		goto out;
-	session_reply(s, json_pack("{s:s, s:s?, s:o}", "type", "item", "ref", env->id, "item",
-				   view));
+	session_reply(s,
+	              json_pack("{s:s, s:s?, s:o}", "type", "item", "ref", env->id, "item", view));
 out:
 	item_unref(it);
 	return rc;
@@ -94,7 +94,7 @@ KR_HANDLER(handle_history)
 		return KR_EINVAL;
 	}
 	if (limit && (json_integer_value(limit) < 1 ||
-		      json_integer_value(limit) > s->srv->cfg->history_max)) {
+	              json_integer_value(limit) > s->srv->cfg->history_max)) {
 		snprintf(err, errlen, "limit must be 1-%lld", (long long)s->srv->cfg->history_max);
 		return KR_EINVAL;
 	}
@@ -117,7 +117,7 @@ KR_HANDLER(handle_history)
 
 		last = before;
 		rc = store_items_after(s->srv->store, &circle_id, 1, before, (int)h.limit + 1,
-				       history_one, &h, &last);
+		                       history_one, &h, &last);
 		if (rc != KR_OK || last == before)
 			break;
 	} while (!h.full);
@@ -126,7 +126,7 @@ KR_HANDLER(handle_history)
 		return rc;
 	}
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:o, s:I, s:b}", "type", "history", "ref",
-				   env->id, "circle", circle_key, "items", h.items, "next",
-				   (json_int_t)h.next, "more", h.full));
+	                           env->id, "circle", circle_key, "items", h.items, "next",
+	                           (json_int_t)h.next, "more", h.full));
 	return KR_OK;
 }

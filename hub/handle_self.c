@@ -18,7 +18,7 @@ KR_HANDLER(handle_whoami)
 		return KR_EAUTH;
 	}
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:s}", "type", "whoami", "ref", env->id,
-				   "user", u->name, "org", u->org_key));
+	                           "user", u->name, "org", u->org_key));
 	return KR_OK;
 }
 
@@ -36,18 +36,18 @@ KR_HANDLER(handle_circles)
 		if (!c || !kr_role_name(s->reader.m[i].role))
 			continue;
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "circle", c->key, "kind",
-						      kr_circle_kind_name(c->kind), "role",
-						      kr_role_name(s->reader.m[i].role)));
+		                                      kr_circle_kind_name(c->kind), "role",
+		                                      kr_role_name(s->reader.m[i].role)));
 	}
 	if (!list)
 		return KR_EINTERNAL;
-	session_reply(s, json_pack("{s:s, s:s?, s:o}", "type", "circles", "ref", env->id,
-				   "circles", list));
+	session_reply(
+	    s, json_pack("{s:s, s:s?, s:o}", "type", "circles", "ref", env->id, "circles", list));
 	return KR_OK;
 }
 
 enum kr_err handler_circle(struct kr_session *s, const char *key, int64_t *circle_id, char *err,
-			   size_t errlen)
+                           size_t errlen)
 {
 	const struct kr_acl_circle *c = acl_circle_by_key(s->srv->acl, key);
 

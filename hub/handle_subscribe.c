@@ -12,14 +12,14 @@
 #define SUB_CIRCLES_MAX 256
 
 static const struct kr_field subscribe_fields[] = {
-	{"circles", KR_F_ARRAY, false},
-	{"since", KR_F_INT, false},
-	{"name", KR_F_STRING, false},
+    {"circles", KR_F_ARRAY, false},
+    {"since", KR_F_INT, false},
+    {"name", KR_F_STRING, false},
 };
 
 static const struct kr_field ack_fields[] = {
-	{"name", KR_F_STRING, true},
-	{"cursor", KR_F_INT, true},
+    {"name", KR_F_STRING, true},
+    {"cursor", KR_F_INT, true},
 };
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
@@ -36,8 +36,8 @@ static enum kr_err check_name(const json_t *name, char *err, size_t errlen)
 }
 
 /* The circles asked for, or every circle the session may follow. */
-static enum kr_err wanted_circles(struct kr_session *s, const json_t *list, int64_t *ids,
-				  size_t *n, json_t *keys, char *err, size_t errlen)
+static enum kr_err wanted_circles(struct kr_session *s, const json_t *list, int64_t *ids, size_t *n,
+                                  json_t *keys, char *err, size_t errlen)
 {
 	const json_t *c;
 	size_t i;
@@ -46,7 +46,7 @@ static enum kr_err wanted_circles(struct kr_session *s, const json_t *list, int6
 	if (!list) {
 		for (i = 0; i < s->reader.n && i < SUB_CIRCLES_MAX; i++) {
 			const struct kr_acl_circle *ac =
-				acl_circle(s->srv->acl, s->reader.m[i].circle_id);
+			    acl_circle(s->srv->acl, s->reader.m[i].circle_id);
 
 			if (!ac || policy_may_follow(&s->reader, ac->id) != KR_OK)
 				continue;
@@ -106,8 +106,8 @@ KR_HANDLER(handle_subscribe)
 	if (since)
 		from = json_integer_value(since);
 	else if (name)
-		rc = store_sub_cursor_get(s->srv->store, s->user_id, json_string_value(name),
-					  &from);
+		rc =
+		    store_sub_cursor_get(s->srv->store, s->user_id, json_string_value(name), &from);
 	if (rc != KR_OK)
 		goto out;
 	/* subs_start() queues nothing itself, so the reply still goes out
@@ -116,7 +116,7 @@ KR_HANDLER(handle_subscribe)
 	if (rc != KR_OK)
 		goto out;
 	session_reply(s, json_pack("{s:s, s:s?, s:O, s:I}", "type", "subscribed", "ref", env->id,
-				   "circles", keys, "cursor", (json_int_t)head));
+	                           "circles", keys, "cursor", (json_int_t)head));
 out:
 	json_decref(keys);
 	return rc;
@@ -148,15 +148,14 @@ KR_HANDLER(handle_ack)
 		return rc;
 	if (json_integer_value(cursor) < 0 || json_integer_value(cursor) > head) {
 		snprintf(err, errlen, "cursor must be between 0 and the newest cursor (%lld)",
-			 (long long)head);
+		         (long long)head);
 		return KR_EINVAL;
 	}
 	rc = store_sub_cursor_set(s->srv->store, s->user_id, json_string_value(name),
-				  json_integer_value(cursor));
+	                          json_integer_value(cursor));
 	if (rc != KR_OK)
 		return rc;
-	session_reply(s, json_pack("{s:s, s:s?, s:s, s:I}", "type", "acked", "ref", env->id,
-				   "name", json_string_value(name), "cursor",
-				   json_integer_value(cursor)));
+	session_reply(s, json_pack("{s:s, s:s?, s:s, s:I}", "type", "acked", "ref", env->id, "name",
+	                           json_string_value(name), "cursor", json_integer_value(cursor)));
 	return KR_OK;
 }

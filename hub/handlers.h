@@ -8,8 +8,8 @@
 #include "dispatch.h"
 
 #define KR_HANDLER(name)                                                                           \
-	enum kr_err name(struct kr_session *s, const struct kr_envelope *env, char *err,          \
-			 size_t errlen)
+	enum kr_err name(struct kr_session *s, const struct kr_envelope *env, char *err,           \
+	                 size_t errlen)
 
 KR_HANDLER(handle_auth);
 KR_HANDLER(handle_whoami);
@@ -21,13 +21,11 @@ KR_HANDLER(handle_subscribe);
 KR_HANDLER(handle_unsubscribe);
 KR_HANDLER(handle_ack);
 
-
-
 /*
  * Resolve a circle key the session may follow. An unknown circle and one
  * the session is not in both give KR_EFORBIDDEN with the same message, so
  * the answer does not reveal which circles exist.
  */
 enum kr_err handler_circle(struct kr_session *s, const char *key, int64_t *circle_id, char *err,
-			   size_t errlen);
+                           size_t errlen);
 #endif

@@ -26,20 +26,20 @@ struct kr_item *item_new(const struct kr_item_fields *f)
 		memcpy(it->recipients, f->recipients, f->n_recipients * sizeof(int64_t));
 	}
 	it->meta = (struct kr_item_meta){
-		.tlp = f->tlp,
-		.status = f->status,
-		.kind = f->kind,
-		.circle_id = f->circle_id,
-		.author_user_id = f->author_user_id,
-		.author_org_id = f->author_org_id,
-		.recipients = it->recipients,
-		.n_recipients = f->n_recipients,
+	    .tlp = f->tlp,
+	    .status = f->status,
+	    .kind = f->kind,
+	    .circle_id = f->circle_id,
+	    .author_user_id = f->author_user_id,
+	    .author_org_id = f->author_org_id,
+	    .recipients = it->recipients,
+	    .n_recipients = f->n_recipients,
 	};
 	it->view = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:s}", "id", f->id,
-			     "cursor", (json_int_t)f->cursor, "kind", kr_kind_name(f->kind),
-			     "circle", f->circle_key, "tlp", kr_tlp_name(f->tlp), "status",
-			     kr_status_name(f->status), "title", f->title, "body", f->body,
-			     "indicators", f->indicators, "tags", f->tags, "created", f->created);
+	                     "cursor", (json_int_t)f->cursor, "kind", kr_kind_name(f->kind),
+	                     "circle", f->circle_key, "tlp", kr_tlp_name(f->tlp), "status",
+	                     kr_status_name(f->status), "title", f->title, "body", f->body,
+	                     "indicators", f->indicators, "tags", f->tags, "created", f->created);
 	if (!it->view)
 		goto fail;
 	return it;

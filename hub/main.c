@@ -54,16 +54,16 @@ static void install_signals(void)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kairan-hub --data DIR [--port P] [--config FILE] [--demo]\n"
-		"       kairan-hub --print-config [--config FILE]\n"
-		"       kairan-hub admin --data DIR ...   (see: kairan-hub admin --help)\n"
-		"\n"
-		"  --data DIR       data directory (SQLite store, TLS files); env KAIRAN_DATA\n"
-		"  --port P         TCP port (overrides the config file; default 8443)\n"
-		"  --config FILE    settings file (see hub/kairan-hub.conf.example)\n"
-		"  --demo           seed demo circles, organisations and users on first run\n"
-		"                   and print the commands to try\n"
-		"  --print-config   print every setting with its value and exit\n");
+	        "usage: kairan-hub --data DIR [--port P] [--config FILE] [--demo]\n"
+	        "       kairan-hub --print-config [--config FILE]\n"
+	        "       kairan-hub admin --data DIR ...   (see: kairan-hub admin --help)\n"
+	        "\n"
+	        "  --data DIR       data directory (SQLite store, TLS files); env KAIRAN_DATA\n"
+	        "  --port P         TCP port (overrides the config file; default 8443)\n"
+	        "  --config FILE    settings file (see hub/kairan-hub.conf.example)\n"
+	        "  --demo           seed demo circles, organisations and users on first run\n"
+	        "                   and print the commands to try\n"
+	        "  --print-config   print every setting with its value and exit\n");
 }
 
 struct options {
@@ -158,7 +158,7 @@ static int prepare_tls(struct kr_config *cfg)
 	}
 	if (!tlsgen_ensure_dir(dir, 0700, err, sizeof(err)) ||
 	    !tlsgen_self_signed(cfg->tls_cert, cfg->tls_key, dns, 1, ips, 2, 825, err,
-				sizeof(err))) {
+	                        sizeof(err))) {
 		kr_log(KR_LOG_ERROR, "cannot create a self-signed certificate: %s", err);
 		goto out;
 	}
@@ -245,8 +245,7 @@ static int run(const struct options *o)
 			goto out;
 		}
 		client_hint(hint, sizeof(hint));
-		demo_print(stdout, cfg.data_dir, "localhost", (int)cfg.port, cfg.tls, hint,
-			   seeded);
+		demo_print(stdout, cfg.data_dir, "localhost", (int)cfg.port, cfg.tls, hint, seeded);
 		fflush(stdout);
 	}
 	install_signals();

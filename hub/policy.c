@@ -77,7 +77,7 @@ enum kr_err policy_may_follow(const struct kr_reader *r, int64_t circle_id)
 }
 
 enum kr_err policy_may_post(const struct kr_reader *r, int64_t circle_id, enum kr_kind kind,
-			    enum kr_tlp tlp)
+                            enum kr_tlp tlp)
 {
 	enum kr_role role = policy_role(r, circle_id);
 
@@ -88,12 +88,12 @@ enum kr_err policy_may_post(const struct kr_reader *r, int64_t circle_id, enum k
 	case KR_KIND_PRACTICE:
 	case KR_KIND_ALERT:
 		return (role == KR_ROLE_MEMBER || role == KR_ROLE_MODERATOR) ? KR_OK
-									     : KR_EFORBIDDEN;
+		                                                             : KR_EFORBIDDEN;
 	case KR_KIND_EVENT:
 		return (role == KR_ROLE_ORGANIZER || role == KR_ROLE_MODERATOR ||
-			role == KR_ROLE_MEMBER)
-			       ? KR_OK
-			       : KR_EFORBIDDEN;
+		        role == KR_ROLE_MEMBER)
+		           ? KR_OK
+		           : KR_EFORBIDDEN;
 	case KR_KIND_ASSESSMENT: /* never posted as an item: own path, never shown */
 	case KR_KIND_NONE:
 		break;

@@ -56,7 +56,7 @@ enum kr_err policy_may_follow(const struct kr_reader *r, int64_t circle_id);
 
 /* KR_OK when r may post an item of this kind and TLP to the circle. */
 enum kr_err policy_may_post(const struct kr_reader *r, int64_t circle_id, enum kr_kind kind,
-			    enum kr_tlp tlp);
+                            enum kr_tlp tlp);
 
 /* KR_OK when user (with its role in the item's circle) may be named as a
  * RED recipient. */

@@ -68,7 +68,7 @@ static void on_receive(struct kr_session *s, const void *in, size_t len)
 		return;
 	if (s->rx_too_large) {
 		snprintf(msg, sizeof(msg), "message exceeds max_frame_bytes (%lld)",
-			 (long long)s->srv->cfg->max_frame_bytes);
+		         (long long)s->srv->cfg->max_frame_bytes);
 		session_error(s, NULL, KR_ETOOLARGE, msg);
 	} else {
 		dispatch_frame(s, s->rx, s->rx_len);
@@ -107,8 +107,8 @@ static void auth_deadline(lws_sorted_usec_list_t *sul)
 		session_close(s, KR_EAUTHREQ, "no authentication within the deadline");
 }
 
-static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-			   void *in, size_t len)
+static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                           size_t len)
 {
 	struct kr_server *srv = lws_context_user(lws_get_context(wsi));
 	struct kr_session *s = user;
@@ -117,7 +117,7 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 	case LWS_CALLBACK_ESTABLISHED:
 		session_init(s, srv, wsi);
 		lws_sul_schedule(srv->ctx, 0, &s->auth_sul, auth_deadline,
-				 srv->cfg->auth_timeout_ms * LWS_US_PER_MS);
+		                 srv->cfg->auth_timeout_ms * LWS_US_PER_MS);
 		kr_log(KR_LOG_DEBUG, "session %s: connected", s->peer);
 		return 0;
 	case LWS_CALLBACK_RECEIVE:
@@ -133,7 +133,7 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 	case LWS_CALLBACK_HTTP:
 		/* Only websockets for now; plain HTTP gets a clear 404. */
 		if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND,
-					   "kairan hub: connect with a websocket client") ||
+		                           "kairan hub: connect with a websocket client") ||
 		    lws_http_transaction_completed(wsi))
 			return -1;
 		return 0;
@@ -144,14 +144,14 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 }
 
 static const struct lws_protocols protocols[] = {
-	{KR_SUBPROTOCOL, callback_kairan, sizeof(struct kr_session), 4096, 0, NULL, 0},
-	{NULL, NULL, 0, 0, 0, NULL, 0},
+    {KR_SUBPROTOCOL, callback_kairan, sizeof(struct kr_session), 4096, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
 /* Keepalive: ping a connection idle for 30 s, drop it after 60 s of silence. */
 static const lws_retry_bo_t keepalive = {
-	.secs_since_valid_ping = 30,
-	.secs_since_valid_hangup = 60,
+    .secs_since_valid_ping = 30,
+    .secs_since_valid_hangup = 60,
 };
 
 void server_directory_changed(struct kr_server *srv)
@@ -184,7 +184,7 @@ static void poll_directory(lws_sorted_usec_list_t *sul)
 		server_directory_changed(srv);
 	}
 	lws_sul_schedule(srv->ctx, 0, &srv->poll_sul, poll_directory,
-			 srv->cfg->data_poll_ms * LWS_US_PER_MS);
+	                 srv->cfg->data_poll_ms * LWS_US_PER_MS);
 }
 
 static void lws_to_log(int level, const char *line)
@@ -246,7 +246,7 @@ static int create_context(struct kr_server *srv, const char *cert, const char *k
 }
 
 int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *st,
-	       volatile sig_atomic_t *stop, volatile sig_atomic_t *reload)
+               volatile sig_atomic_t *stop, volatile sig_atomic_t *reload)
 {
 	struct kr_server srv = {.cfg = cfg, .store = st};
 	int rc = 1;
@@ -259,14 +259,14 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	srv.data_version = store_data_version(st);
 	if (!cfg->tls)
 		kr_log(KR_LOG_WARN, "TLS is off (tls = off): tokens and reports cross the network "
-				    "in clear; use this only behind a TLS-terminating proxy");
+		                    "in clear; use this only behind a TLS-terminating proxy");
 	if (create_context(&srv, cfg->tls_cert, cfg->tls_key) != 0) {
 		kr_log(KR_LOG_ERROR, "cannot listen on %s:%lld (see the lws messages above)",
 		       cfg->bind, (long long)cfg->port);
 		goto out;
 	}
 	lws_sul_schedule(srv.ctx, 0, &srv.poll_sul, poll_directory,
-			 cfg->data_poll_ms * LWS_US_PER_MS);
+	                 cfg->data_poll_ms * LWS_US_PER_MS);
 	kr_log(KR_LOG_INFO, "listening on %s://%s:%lld", cfg->tls ? "wss" : "ws", cfg->bind,
 	       (long long)cfg->port);
 	while (!*stop) {

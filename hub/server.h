@@ -35,7 +35,7 @@ struct kr_server {
  * start (the reason is logged).
  */
 int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *st,
-	       volatile sig_atomic_t *stop, volatile sig_atomic_t *reload);
+               volatile sig_atomic_t *stop, volatile sig_atomic_t *reload);
 
 /* Re-read the directory now and re-check every live session. */
 void server_directory_changed(struct kr_server *srv);

@@ -94,7 +94,7 @@ static void rebuild_reader(struct kr_session *s)
 }
 
 void session_login(struct kr_session *s, int64_t user_id,
-		   const unsigned char hash[KR_TOKEN_HASH_LEN])
+                   const unsigned char hash[KR_TOKEN_HASH_LEN])
 {
 	const struct kr_acl_user *u = acl_user(s->srv->acl, user_id);
 

@@ -24,11 +24,11 @@ struct kr_server;
 /* What a session follows (subs.c). */
 struct kr_sub {
 	bool active;
-	bool live;            /* false: catching up from the store */
-	int64_t *circles;     /* sorted circle ids, owned */
+	bool live;        /* false: catching up from the store */
+	int64_t *circles; /* sorted circle ids, owned */
 	size_t n_circles;
-	int64_t catchup;      /* replay items with cursor > catchup */
-	int64_t last_queued;  /* cursor of the newest item queued */
+	int64_t catchup;     /* replay items with cursor > catchup */
+	int64_t last_queued; /* cursor of the newest item queued */
 };
 
 struct kr_session {
@@ -80,7 +80,7 @@ void session_close(struct kr_session *s, enum kr_err e, const char *message);
  * from the server's current directory snapshot.
  */
 void session_login(struct kr_session *s, int64_t user_id,
-		   const unsigned char hash[KR_TOKEN_HASH_LEN]);
+                   const unsigned char hash[KR_TOKEN_HASH_LEN]);
 
 /*
  * Re-check the session against the current snapshot and store: false when

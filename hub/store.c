@@ -56,7 +56,7 @@ static enum kr_err migrate(sqlite3 *db, char *err, size_t errlen)
 	}
 	if ((size_t)have > kr_migrations_count) {
 		snprintf(err, errlen, "store has schema version %d, newer than this hub (%zu)",
-			 have, kr_migrations_count);
+		         have, kr_migrations_count);
 		return KR_EINTERNAL;
 	}
 	for (size_t i = (size_t)have; i < kr_migrations_count; i++) {
@@ -99,10 +99,10 @@ enum kr_err store_open(const char *dir, struct kr_store **out, char *err, size_t
 	}
 	snprintf(path, sizeof(path), "%s/kairan.db", dir);
 	if (sqlite3_open_v2(path, &st->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
-			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		         st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto out;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
@@ -149,7 +149,7 @@ sqlite3_stmt *store_prepare(struct kr_store *st, const char *sql)
 		return NULL;
 	}
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->cache[i].stmt,
-			       NULL) != SQLITE_OK) {
+	                       NULL) != SQLITE_OK) {
 		kr_log(KR_LOG_ERROR, "store: cannot prepare statement: %s", sqlite3_errmsg(st->db));
 		return NULL;
 	}

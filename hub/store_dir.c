@@ -175,6 +175,28 @@ static enum kr_err user_id(struct kr_store *st, const char *name, int64_t *id, i
 	return rc;
 }
 
+/* Run a one-parameter DELETE in its own transaction; KR_ENOTFOUND when it
+ * removed nothing. sql must be a string literal (statement cache key). */
+static enum kr_err delete_by_key(struct kr_store *st, const char *sql, const char *key)
+{
+	struct tx tx = {0};
+	sqlite3_stmt *s;
+	enum kr_err rc = tx_begin(st, &tx);
+
+	if (rc != KR_OK)
+		goto out;
+	rc = KR_EINTERNAL;
+	s = store_prepare(st, sql);
+	if (!s)
+		goto out;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = store_err(st, step_done(s));
+	if (rc == KR_OK && sqlite3_changes(store_db(st)) == 0)
+		rc = KR_ENOTFOUND;
+out:
+	return tx_end(st, &tx, rc);
+}
+
 static const char *col_text(sqlite3_stmt *s, int i)
 {
 	return (const char *)sqlite3_column_text(s, i);
@@ -276,22 +298,8 @@ out:
 enum kr_err store_org_remove(struct kr_store *st, const char *key)
 {
 	static const char sql[] = "DELETE FROM orgs WHERE key = ?1";
-	struct tx tx = {0};
-	sqlite3_stmt *s;
-	enum kr_err rc = tx_begin(st, &tx);
 
-	if (rc != KR_OK)
-		goto out;
-	rc = KR_EINTERNAL;
-	s = store_prepare(st, sql);
-	if (!s)
-		goto out;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	rc = store_err(st, step_done(s));
-	if (rc == KR_OK && sqlite3_changes(store_db(st)) == 0)
-		rc = KR_ENOTFOUND;
-out:
-	return tx_end(st, &tx, rc);
+	return delete_by_key(st, sql, key);
 }
 
 /* Fill the "names", "domains" and "persons" arrays of one organisation. */
@@ -424,22 +432,8 @@ out:
 enum kr_err store_user_remove(struct kr_store *st, const char *user)
 {
 	static const char sql[] = "DELETE FROM users WHERE name = ?1";
-	struct tx tx = {0};
-	sqlite3_stmt *s;
-	enum kr_err rc = tx_begin(st, &tx);
 
-	if (rc != KR_OK)
-		goto out;
-	rc = KR_EINTERNAL;
-	s = store_prepare(st, sql);
-	if (!s)
-		goto out;
-	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-	rc = store_err(st, step_done(s));
-	if (rc == KR_OK && sqlite3_changes(store_db(st)) == 0)
-		rc = KR_ENOTFOUND;
-out:
-	return tx_end(st, &tx, rc);
+	return delete_by_key(st, sql, user);
 }
 
 enum kr_err store_user_list(struct kr_store *st, const char *org_key, json_t **out)
@@ -617,22 +611,8 @@ out:
 enum kr_err store_circle_remove(struct kr_store *st, const char *key)
 {
 	static const char sql[] = "DELETE FROM circles WHERE key = ?1";
-	struct tx tx = {0};
-	sqlite3_stmt *s;
-	enum kr_err rc = tx_begin(st, &tx);
 
-	if (rc != KR_OK)
-		goto out;
-	rc = KR_EINTERNAL;
-	s = store_prepare(st, sql);
-	if (!s)
-		goto out;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	rc = store_err(st, step_done(s));
-	if (rc == KR_OK && sqlite3_changes(store_db(st)) == 0)
-		rc = KR_ENOTFOUND;
-out:
-	return tx_end(st, &tx, rc);
+	return delete_by_key(st, sql, key);
 }
 
 enum kr_err store_circle_list(struct kr_store *st, json_t **out)

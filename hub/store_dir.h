@@ -36,7 +36,7 @@ struct kr_org_terms {
 
 /* employees < 0 means unknown; industry may be NULL. */
 enum kr_err store_org_add(struct kr_store *st, const char *key, const struct kr_org_terms *terms,
-			  const char *industry, int64_t employees, char *err, size_t errlen);
+                          const char *industry, int64_t employees, char *err, size_t errlen);
 /* Removes the organisation, its users, tokens, memberships and roles.
  * Items it authored stay (their authorship is never shown anyway). */
 enum kr_err store_org_remove(struct kr_store *st, const char *key);
@@ -45,14 +45,14 @@ enum kr_err store_org_list(struct kr_store *st, json_t **out);
 
 /* Adds a user and its first token (hash). */
 enum kr_err store_user_add(struct kr_store *st, const char *org_key, const char *user,
-			   const unsigned char hash[KR_TOKEN_HASH_LEN], char *err, size_t errlen);
+                           const unsigned char hash[KR_TOKEN_HASH_LEN], char *err, size_t errlen);
 enum kr_err store_user_remove(struct kr_store *st, const char *user);
 /* [{"user","org","tokens":N}] ; org_key NULL for all. */
 enum kr_err store_user_list(struct kr_store *st, const char *org_key, json_t **out);
 
 /* Adds another token for a user (rotation). */
 enum kr_err store_token_add(struct kr_store *st, const char *user,
-			    const unsigned char hash[KR_TOKEN_HASH_LEN]);
+                            const unsigned char hash[KR_TOKEN_HASH_LEN]);
 /* Revokes every token of a user; *count receives how many. */
 enum kr_err store_token_revoke_all(struct kr_store *st, const char *user, int *count);
 /*
@@ -61,17 +61,17 @@ enum kr_err store_token_revoke_all(struct kr_store *st, const char *user, int *c
  * of a 256-bit secret, so its timing reveals nothing useful about the token.
  */
 enum kr_err store_token_lookup(struct kr_store *st, const unsigned char hash[KR_TOKEN_HASH_LEN],
-			       int64_t *user_id);
+                               int64_t *user_id);
 
 enum kr_err store_circle_add(struct kr_store *st, const char *key, enum kr_circle_kind kind,
-			     const char *name, const char *policy_file, char *err, size_t errlen);
+                             const char *name, const char *policy_file, char *err, size_t errlen);
 /* KR_EINVAL while items still have the circle as their home circle. */
 enum kr_err store_circle_remove(struct kr_store *st, const char *key);
 /* [{"circle","kind","name","policy","orgs":N}] */
 enum kr_err store_circle_list(struct kr_store *st, json_t **out);
 
-enum kr_err store_member_add(struct kr_store *st, const char *circle, const char *org,
-			     char *err, size_t errlen);
+enum kr_err store_member_add(struct kr_store *st, const char *circle, const char *org, char *err,
+                             size_t errlen);
 /* Also drops the roles of the organisation's users in the circle.
  * KR_ENOTFOUND also when the organisation is not a member. */
 enum kr_err store_member_remove(struct kr_store *st, const char *circle, const char *org);
@@ -80,7 +80,7 @@ enum kr_err store_member_list(struct kr_store *st, const char *circle, json_t **
 
 /* The user's organisation must be a member of the circle (else KR_EINVAL). */
 enum kr_err store_role_set(struct kr_store *st, const char *circle, const char *user,
-			   enum kr_role role, char *err, size_t errlen);
+                           enum kr_role role, char *err, size_t errlen);
 /* Every user of the circle's member organisations with its effective role:
  * [{"user","org","role"}] */
 enum kr_err store_role_list(struct kr_store *st, const char *circle, json_t **out);

@@ -24,7 +24,7 @@ static const char *col_text(sqlite3_stmt *s, int i)
 static enum kr_err load_recipients(struct kr_store *st, int64_t cursor, int64_t **out, size_t *n)
 {
 	static const char sql[] = "SELECT user_id FROM item_recipients WHERE item_cursor = ?1 "
-				  "ORDER BY user_id";
+	                          "ORDER BY user_id";
 	sqlite3_stmt *s = store_prepare(st, sql);
 	int64_t *v = NULL;
 	size_t cap = 0;
@@ -109,10 +109,10 @@ static void utc_now(char buf[32])
 }
 
 static enum kr_err insert_recipients(struct kr_store *st, int64_t cursor,
-				     const struct kr_item_new *in)
+                                     const struct kr_item_new *in)
 {
 	static const char sql[] =
-		"INSERT OR IGNORE INTO item_recipients (item_cursor, user_id) VALUES (?1, ?2)";
+	    "INSERT OR IGNORE INTO item_recipients (item_cursor, user_id) VALUES (?1, ?2)";
 
 	for (size_t i = 0; i < in->n_recipients; i++) {
 		sqlite3_stmt *s = store_prepare(st, sql);
@@ -131,12 +131,12 @@ static enum kr_err insert_recipients(struct kr_store *st, int64_t cursor,
 }
 
 enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
-			      struct kr_item **out)
+                              struct kr_item **out)
 {
 	static const char sql[] =
-		"INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, "
-		"tags, author_user_id, author_org_id, created) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	    "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, "
+	    "tags, author_user_id, author_org_id, created) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 	char id[KR_ITEM_ID_LEN + 1], created[32];
 	char *ind = NULL, *tags = NULL;
 	sqlite3_stmt *s;
@@ -195,8 +195,9 @@ out:
 
 enum kr_err store_item_get(struct kr_store *st, const char *id, struct kr_item **out)
 {
-	static const char sql[] = "SELECT " ITEM_COLUMNS
-				  "FROM items i JOIN circles c ON c.id = i.circle_id WHERE i.id = ?1";
+	static const char sql[] =
+	    "SELECT " ITEM_COLUMNS
+	    "FROM items i JOIN circles c ON c.id = i.circle_id WHERE i.id = ?1";
 	sqlite3_stmt *s = store_prepare(st, sql);
 	enum kr_err rc;
 	int src;
@@ -217,13 +218,12 @@ enum kr_err store_item_get(struct kr_store *st, const char *id, struct kr_item *
 }
 
 enum kr_err store_items_after(struct kr_store *st, const int64_t *circles, size_t n_circles,
-			      int64_t after, int limit, store_item_cb cb, void *ud,
-			      int64_t *last)
+                              int64_t after, int limit, store_item_cb cb, void *ud, int64_t *last)
 {
 	static const char sql[] =
-		"SELECT " ITEM_COLUMNS "FROM items i JOIN circles c ON c.id = i.circle_id "
-		"WHERE i.cursor > ?1 AND i.circle_id IN (SELECT value FROM json_each(?2)) "
-		"ORDER BY i.cursor LIMIT ?3";
+	    "SELECT " ITEM_COLUMNS "FROM items i JOIN circles c ON c.id = i.circle_id "
+	    "WHERE i.cursor > ?1 AND i.circle_id IN (SELECT value FROM json_each(?2)) "
+	    "ORDER BY i.cursor LIMIT ?3";
 	json_t *ids = json_array();
 	char *ids_text = NULL;
 	sqlite3_stmt *s;
@@ -280,7 +280,7 @@ enum kr_err store_cursor_max(struct kr_store *st, int64_t *out)
 }
 
 enum kr_err store_sub_cursor_get(struct kr_store *st, int64_t user_id, const char *name,
-				 int64_t *cursor)
+                                 int64_t *cursor)
 {
 	static const char sql[] = "SELECT cursor FROM sub_cursors WHERE user_id = ?1 AND name = ?2";
 	sqlite3_stmt *s = store_prepare(st, sql);
@@ -299,11 +299,11 @@ enum kr_err store_sub_cursor_get(struct kr_store *st, int64_t user_id, const cha
 }
 
 enum kr_err store_sub_cursor_set(struct kr_store *st, int64_t user_id, const char *name,
-				 int64_t cursor)
+                                 int64_t cursor)
 {
 	static const char sql[] =
-		"INSERT INTO sub_cursors (user_id, name, cursor) VALUES (?1, ?2, ?3) "
-		"ON CONFLICT (user_id, name) DO UPDATE SET cursor = max(cursor, excluded.cursor)";
+	    "INSERT INTO sub_cursors (user_id, name, cursor) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT (user_id, name) DO UPDATE SET cursor = max(cursor, excluded.cursor)";
 	sqlite3_stmt *s = store_prepare(st, sql);
 	int src;
 

@@ -37,7 +37,7 @@ struct kr_item_new {
  * the stored item (new reference) with its id, cursor and creation time.
  */
 enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
-			      struct kr_item **out);
+                              struct kr_item **out);
 
 /* Fetch by public id. KR_ENOTFOUND when absent. *out: new reference. */
 enum kr_err store_item_get(struct kr_store *st, const char *id, struct kr_item **out);
@@ -50,17 +50,16 @@ enum kr_err store_item_get(struct kr_store *st, const char *id, struct kr_item *
  */
 typedef int (*store_item_cb)(void *ud, struct kr_item *it);
 enum kr_err store_items_after(struct kr_store *st, const int64_t *circles, size_t n_circles,
-			      int64_t after, int limit, store_item_cb cb, void *ud,
-			      int64_t *last);
+                              int64_t after, int limit, store_item_cb cb, void *ud, int64_t *last);
 
 /* The newest cursor in the store (0 when empty). */
 enum kr_err store_cursor_max(struct kr_store *st, int64_t *out);
 
 /* Durable subscription cursor of (user, name); 0 when never acked. */
 enum kr_err store_sub_cursor_get(struct kr_store *st, int64_t user_id, const char *name,
-				 int64_t *cursor);
+                                 int64_t *cursor);
 /* Record an ack; the stored cursor only moves forward. */
 enum kr_err store_sub_cursor_set(struct kr_store *st, int64_t user_id, const char *name,
-				 int64_t cursor);
+                                 int64_t cursor);
 
 #endif

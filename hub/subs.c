@@ -27,7 +27,7 @@ static int follows(const struct kr_sub *sub, int64_t circle_id)
 }
 
 enum kr_err subs_start(struct kr_session *s, const int64_t *circles, size_t n, int64_t since,
-		       int64_t *head)
+                       int64_t *head)
 {
 	int64_t *copy = malloc((n ? n : 1) * sizeof(int64_t));
 	enum kr_err rc;
@@ -130,7 +130,7 @@ void subs_catch_up(struct kr_session *s)
 		return;
 	}
 	rc = store_items_after(s->srv->store, s->sub.circles, s->sub.n_circles, s->sub.catchup,
-			       CATCHUP_BATCH, catchup_one, &c, &last);
+	                       CATCHUP_BATCH, catchup_one, &c, &last);
 	if (rc != KR_OK) {
 		kr_log(KR_LOG_ERROR, "session %s: catch-up failed: %s", s->peer, kr_err_code(rc));
 		return;

@@ -26,7 +26,7 @@ struct kr_server;
  * store's newest cursor (*head receives it); otherwise replay from since.
  */
 enum kr_err subs_start(struct kr_session *s, const int64_t *circles, size_t n, int64_t since,
-		       int64_t *head);
+                       int64_t *head);
 
 /* Stop following anything. */
 void subs_stop(struct kr_session *s);

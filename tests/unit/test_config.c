@@ -15,13 +15,20 @@ struct set_row {
 };
 
 static const struct set_row set_rows[] = {
-	{"port", "8443", true},         {"port", "0", false},
-	{"port", "65536", false},       {"port", "84x", false},
-	{"port", "", false},            {"tls", "off", true},
-	{"tls", "on", true},            {"tls", "maybe", false},
-	{"bind", "0.0.0.0", true},      {"log_level", "debug", true},
-	{"log_level", "verbose", false}, {"max_frame_bytes", "1023", false},
-	{"max_frame_bytes", "1048576", true}, {"no_such_key", "1", false},
+    {"port", "8443", true},
+    {"port", "0", false},
+    {"port", "65536", false},
+    {"port", "84x", false},
+    {"port", "", false},
+    {"tls", "off", true},
+    {"tls", "on", true},
+    {"tls", "maybe", false},
+    {"bind", "0.0.0.0", true},
+    {"log_level", "debug", true},
+    {"log_level", "verbose", false},
+    {"max_frame_bytes", "1023", false},
+    {"max_frame_bytes", "1048576", true},
+    {"no_such_key", "1", false},
 };
 
 static void test_set(void)

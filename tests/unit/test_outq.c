@@ -24,20 +24,20 @@ static struct kr_item *make_item(int64_t cursor)
 {
 	json_t *empty = json_array();
 	struct kr_item_fields f = {
-		.cursor = cursor,
-		.id = "it_0123456789abcdef",
-		.kind = KR_KIND_THREAT,
-		.circle_id = 1,
-		.circle_key = "fin-isac",
-		.tlp = KR_TLP_GREEN,
-		.status = KR_STATUS_PUBLISHED,
-		.title = "テスト",
-		.body = "本文",
-		.indicators = empty,
-		.tags = empty,
-		.created = "2026-11-21T22:00:00Z",
-		.author_user_id = 1,
-		.author_org_id = 1,
+	    .cursor = cursor,
+	    .id = "it_0123456789abcdef",
+	    .kind = KR_KIND_THREAT,
+	    .circle_id = 1,
+	    .circle_key = "fin-isac",
+	    .tlp = KR_TLP_GREEN,
+	    .status = KR_STATUS_PUBLISHED,
+	    .title = "テスト",
+	    .body = "本文",
+	    .indicators = empty,
+	    .tags = empty,
+	    .created = "2026-11-21T22:00:00Z",
+	    .author_user_id = 1,
+	    .author_org_id = 1,
 	};
 	struct kr_item *it = item_new(&f);
 

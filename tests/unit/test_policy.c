@@ -8,21 +8,21 @@
 #include "policy.h"
 
 enum rel {
-	AUTHOR,       /* wrote the item */
-	COLLEAGUE,    /* same organisation as the author, member of the circle */
-	MEMBER,       /* another member organisation of the home circle */
-	OBSERVER,     /* read-only role in the home circle */
-	MODERATOR,    /* secretariat of the home circle */
-	RECIPIENT,    /* member named as a RED recipient */
-	OUTSIDER,     /* no membership in the home circle */
-	REMOVED,      /* was a member; membership gone */
-	ANONYMOUS,    /* no user at all */
+	AUTHOR,    /* wrote the item */
+	COLLEAGUE, /* same organisation as the author, member of the circle */
+	MEMBER,    /* another member organisation of the home circle */
+	OBSERVER,  /* read-only role in the home circle */
+	MODERATOR, /* secretariat of the home circle */
+	RECIPIENT, /* member named as a RED recipient */
+	OUTSIDER,  /* no membership in the home circle */
+	REMOVED,   /* was a member; membership gone */
+	ANONYMOUS, /* no user at all */
 };
 
-#define CIRCLE      10
-#define OTHER       11
-#define AUTHOR_ID   1
-#define AUTHOR_ORG  100
+#define CIRCLE     10
+#define OTHER      11
+#define AUTHOR_ID  1
+#define AUTHOR_ORG 100
 
 static const struct kr_membership m_member[] = {{CIRCLE, KR_ROLE_MEMBER}, {OTHER, KR_ROLE_MEMBER}};
 static const struct kr_membership m_observer[] = {{CIRCLE, KR_ROLE_OBSERVER}};
@@ -54,8 +54,9 @@ static struct kr_reader reader_for(enum rel r)
 	return (struct kr_reader){0, 0, NULL, 0};
 }
 
-static const char *const rel_names[] = {"author",    "colleague", "member",  "observer", "moderator",
-					"recipient", "outsider",  "removed", "anonymous"};
+static const char *const rel_names[] = {"author",   "colleague", "member",
+                                        "observer", "moderator", "recipient",
+                                        "outsider", "removed",   "anonymous"};
 
 struct read_row {
 	enum kr_tlp tlp;
@@ -69,30 +70,43 @@ struct read_row {
 #define PUB KR_STATUS_PUBLISHED
 
 static const struct read_row read_rows[] = {
-	/* CLEAR, GREEN, AMBER, AMBER+STRICT: users of member organisations. */
-	{KR_TLP_CLEAR, PUB, AUTHOR, OK},       {KR_TLP_CLEAR, PUB, MEMBER, OK},
-	{KR_TLP_CLEAR, PUB, OBSERVER, OK},     {KR_TLP_CLEAR, PUB, OUTSIDER, NO},
-	{KR_TLP_CLEAR, PUB, ANONYMOUS, NO},    {KR_TLP_GREEN, PUB, AUTHOR, OK},
-	{KR_TLP_GREEN, PUB, COLLEAGUE, OK},    {KR_TLP_GREEN, PUB, MEMBER, OK},
-	{KR_TLP_GREEN, PUB, OBSERVER, OK},     {KR_TLP_GREEN, PUB, MODERATOR, OK},
-	{KR_TLP_GREEN, PUB, OUTSIDER, NO},     {KR_TLP_GREEN, PUB, REMOVED, NO},
-	{KR_TLP_GREEN, PUB, ANONYMOUS, NO},    {KR_TLP_AMBER, PUB, MEMBER, OK},
-	{KR_TLP_AMBER, PUB, OUTSIDER, NO},     {KR_TLP_AMBER, PUB, REMOVED, NO},
-	{KR_TLP_AMBER_STRICT, PUB, MEMBER, OK}, {KR_TLP_AMBER_STRICT, PUB, OUTSIDER, NO},
-	/* RED: only the author and the named recipients. */
-	{KR_TLP_RED, PUB, AUTHOR, OK},         {KR_TLP_RED, PUB, RECIPIENT, OK},
-	{KR_TLP_RED, PUB, COLLEAGUE, NO},      {KR_TLP_RED, PUB, MEMBER, NO},
-	{KR_TLP_RED, PUB, MODERATOR, NO},      {KR_TLP_RED, PUB, OBSERVER, NO},
-	{KR_TLP_RED, PUB, OUTSIDER, NO},       {KR_TLP_RED, PUB, ANONYMOUS, NO},
-	/* Only published items reach anyone but their author. */
-	{KR_TLP_GREEN, KR_STATUS_PENDING, AUTHOR, OK},
-	{KR_TLP_GREEN, KR_STATUS_PENDING, MEMBER, NO},
-	{KR_TLP_GREEN, KR_STATUS_REJECTED, MEMBER, NO},
-	{KR_TLP_GREEN, KR_STATUS_RETRACTED, MEMBER, NO},
-	{KR_TLP_GREEN, KR_STATUS_NONE, MEMBER, NO},
-	/* Unknown labels fail closed. */
-	{KR_TLP_NONE, PUB, MEMBER, NO},
-	{(enum kr_tlp)99, PUB, MEMBER, NO},
+    /* CLEAR, GREEN, AMBER, AMBER+STRICT: users of member organisations. */
+    {KR_TLP_CLEAR, PUB, AUTHOR, OK},
+    {KR_TLP_CLEAR, PUB, MEMBER, OK},
+    {KR_TLP_CLEAR, PUB, OBSERVER, OK},
+    {KR_TLP_CLEAR, PUB, OUTSIDER, NO},
+    {KR_TLP_CLEAR, PUB, ANONYMOUS, NO},
+    {KR_TLP_GREEN, PUB, AUTHOR, OK},
+    {KR_TLP_GREEN, PUB, COLLEAGUE, OK},
+    {KR_TLP_GREEN, PUB, MEMBER, OK},
+    {KR_TLP_GREEN, PUB, OBSERVER, OK},
+    {KR_TLP_GREEN, PUB, MODERATOR, OK},
+    {KR_TLP_GREEN, PUB, OUTSIDER, NO},
+    {KR_TLP_GREEN, PUB, REMOVED, NO},
+    {KR_TLP_GREEN, PUB, ANONYMOUS, NO},
+    {KR_TLP_AMBER, PUB, MEMBER, OK},
+    {KR_TLP_AMBER, PUB, OUTSIDER, NO},
+    {KR_TLP_AMBER, PUB, REMOVED, NO},
+    {KR_TLP_AMBER_STRICT, PUB, MEMBER, OK},
+    {KR_TLP_AMBER_STRICT, PUB, OUTSIDER, NO},
+    /* RED: only the author and the named recipients. */
+    {KR_TLP_RED, PUB, AUTHOR, OK},
+    {KR_TLP_RED, PUB, RECIPIENT, OK},
+    {KR_TLP_RED, PUB, COLLEAGUE, NO},
+    {KR_TLP_RED, PUB, MEMBER, NO},
+    {KR_TLP_RED, PUB, MODERATOR, NO},
+    {KR_TLP_RED, PUB, OBSERVER, NO},
+    {KR_TLP_RED, PUB, OUTSIDER, NO},
+    {KR_TLP_RED, PUB, ANONYMOUS, NO},
+    /* Only published items reach anyone but their author. */
+    {KR_TLP_GREEN, KR_STATUS_PENDING, AUTHOR, OK},
+    {KR_TLP_GREEN, KR_STATUS_PENDING, MEMBER, NO},
+    {KR_TLP_GREEN, KR_STATUS_REJECTED, MEMBER, NO},
+    {KR_TLP_GREEN, KR_STATUS_RETRACTED, MEMBER, NO},
+    {KR_TLP_GREEN, KR_STATUS_NONE, MEMBER, NO},
+    /* Unknown labels fail closed. */
+    {KR_TLP_NONE, PUB, MEMBER, NO},
+    {(enum kr_tlp)99, PUB, MEMBER, NO},
 };
 
 static void test_read_table(void)
@@ -104,20 +118,20 @@ static void test_read_table(void)
 		const struct read_row *row = &read_rows[i];
 		struct kr_reader r = reader_for(row->rel);
 		struct kr_item_meta it = {
-			.tlp = row->tlp,
-			.status = row->status,
-			.kind = KR_KIND_THREAT,
-			.circle_id = CIRCLE,
-			.author_user_id = AUTHOR_ID,
-			.author_org_id = AUTHOR_ORG,
-			.recipients = recipients,
-			.n_recipients = 1,
+		    .tlp = row->tlp,
+		    .status = row->status,
+		    .kind = KR_KIND_THREAT,
+		    .circle_id = CIRCLE,
+		    .author_user_id = AUTHOR_ID,
+		    .author_org_id = AUTHOR_ORG,
+		    .recipients = recipients,
+		    .n_recipients = 1,
 		};
 
 		snprintf(name, sizeof(name), "row %zu: %s %s %s", i,
-			 kr_tlp_name(row->tlp) ? kr_tlp_name(row->tlp) : "?",
-			 kr_status_name(row->status) ? kr_status_name(row->status) : "?",
-			 rel_names[row->rel]);
+		         kr_tlp_name(row->tlp) ? kr_tlp_name(row->tlp) : "?",
+		         kr_status_name(row->status) ? kr_status_name(row->status) : "?",
+		         rel_names[row->rel]);
 		check_case(name);
 		CHECK_EQ_INT(policy_may_read(&r, &it), row->want);
 	}
@@ -133,19 +147,19 @@ struct post_row {
 };
 
 static const struct post_row post_rows[] = {
-	{KR_ROLE_MEMBER, KR_KIND_THREAT, KR_TLP_GREEN, OK},
-	{KR_ROLE_MEMBER, KR_KIND_PRACTICE, KR_TLP_CLEAR, OK},
-	{KR_ROLE_MEMBER, KR_KIND_ALERT, KR_TLP_AMBER, OK},
-	{KR_ROLE_MODERATOR, KR_KIND_ALERT, KR_TLP_RED, OK},
-	{KR_ROLE_ORGANIZER, KR_KIND_EVENT, KR_TLP_CLEAR, OK},
-	{KR_ROLE_ORGANIZER, KR_KIND_THREAT, KR_TLP_GREEN, NO},
-	{KR_ROLE_OBSERVER, KR_KIND_THREAT, KR_TLP_GREEN, NO},
-	{KR_ROLE_OBSERVER, KR_KIND_EVENT, KR_TLP_CLEAR, NO},
-	{KR_ROLE_NONE, KR_KIND_THREAT, KR_TLP_GREEN, NO},
-	{KR_ROLE_MEMBER, KR_KIND_ASSESSMENT, KR_TLP_AMBER, NO},
-	{KR_ROLE_MEMBER, KR_KIND_NONE, KR_TLP_GREEN, NO},
-	{KR_ROLE_MEMBER, KR_KIND_THREAT, KR_TLP_NONE, NO},
-	{(enum kr_role)42, KR_KIND_THREAT, KR_TLP_GREEN, NO},
+    {KR_ROLE_MEMBER, KR_KIND_THREAT, KR_TLP_GREEN, OK},
+    {KR_ROLE_MEMBER, KR_KIND_PRACTICE, KR_TLP_CLEAR, OK},
+    {KR_ROLE_MEMBER, KR_KIND_ALERT, KR_TLP_AMBER, OK},
+    {KR_ROLE_MODERATOR, KR_KIND_ALERT, KR_TLP_RED, OK},
+    {KR_ROLE_ORGANIZER, KR_KIND_EVENT, KR_TLP_CLEAR, OK},
+    {KR_ROLE_ORGANIZER, KR_KIND_THREAT, KR_TLP_GREEN, NO},
+    {KR_ROLE_OBSERVER, KR_KIND_THREAT, KR_TLP_GREEN, NO},
+    {KR_ROLE_OBSERVER, KR_KIND_EVENT, KR_TLP_CLEAR, NO},
+    {KR_ROLE_NONE, KR_KIND_THREAT, KR_TLP_GREEN, NO},
+    {KR_ROLE_MEMBER, KR_KIND_ASSESSMENT, KR_TLP_AMBER, NO},
+    {KR_ROLE_MEMBER, KR_KIND_NONE, KR_TLP_GREEN, NO},
+    {KR_ROLE_MEMBER, KR_KIND_THREAT, KR_TLP_NONE, NO},
+    {(enum kr_role)42, KR_KIND_THREAT, KR_TLP_GREEN, NO},
 };
 
 static void test_post_table(void)
@@ -169,7 +183,7 @@ static void test_post_table(void)
 static void test_role_lookup(void)
 {
 	static const struct kr_membership m[] = {
-		{2, KR_ROLE_MEMBER}, {5, KR_ROLE_OBSERVER}, {9, KR_ROLE_MODERATOR}};
+	    {2, KR_ROLE_MEMBER}, {5, KR_ROLE_OBSERVER}, {9, KR_ROLE_MODERATOR}};
 	struct kr_reader r = {1, 1, m, 3};
 
 	CHECK_EQ_INT(policy_role(&r, 2), KR_ROLE_MEMBER);
