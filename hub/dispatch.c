@@ -7,6 +7,7 @@
 
 #include "handlers.h"
 #include "log.h"
+#include "server.h"
 
 const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"auth", handle_auth, KR_ACCESS_SESSION, false},
@@ -43,6 +44,9 @@ void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
 		session_error(s, env.id, rc, err);
 		return;
 	}
+	server_sync_directory(s->srv);
+	if (s->closing) /* the change just read revoked this session */
+		goto out;
 	e = lookup(env.type);
 	if (!e) {
 		snprintf(err, sizeof(err), "unknown message type '%.64s'", env.type);
@@ -61,5 +65,6 @@ void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
 			kr_log(KR_LOG_DEBUG, "session %s: %s denied: %s", s->peer, env.type, err);
 		session_error(s, env.id, rc, err[0] ? err : NULL);
 	}
+out:
 	kr_envelope_clear(&env);
 }

@@ -37,8 +37,6 @@ KR_HANDLER(handle_auth)
 	if (token_well_formed(json_string_value(tok), json_string_length(tok)) &&
 	    token_hash(json_string_value(tok), json_string_length(tok), hash))
 		rc = store_token_lookup(s->srv->store, hash, &user_id);
-	if (rc == KR_OK && !acl_user(s->srv->acl, user_id))
-		server_directory_changed(s->srv); /* added since the last poll */
 	u = rc == KR_OK ? acl_user(s->srv->acl, user_id) : NULL;
 	if (!u) {
 		if (rc == KR_OK || rc == KR_EAUTH) {

@@ -174,15 +174,21 @@ void server_directory_changed(struct kr_server *srv)
 	}
 }
 
-static void poll_directory(lws_sorted_usec_list_t *sul)
+void server_sync_directory(struct kr_server *srv)
 {
-	struct kr_server *srv = lws_container_of(sul, struct kr_server, poll_sul);
 	int64_t v = store_data_version(srv->store);
 
 	if (v >= 0 && v != srv->data_version) {
 		srv->data_version = v;
 		server_directory_changed(srv);
 	}
+}
+
+static void poll_directory(lws_sorted_usec_list_t *sul)
+{
+	struct kr_server *srv = lws_container_of(sul, struct kr_server, poll_sul);
+
+	server_sync_directory(srv);
 	lws_sul_schedule(srv->ctx, 0, &srv->poll_sul, poll_directory,
 	                 srv->cfg->data_poll_ms * LWS_US_PER_MS);
 }

@@ -40,4 +40,12 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 /* Re-read the directory now and re-check every live session. */
 void server_directory_changed(struct kr_server *srv);
 
+/*
+ * Re-read the directory if another process (an admin command) changed the
+ * store since the last look. Cheap (one cached PRAGMA); called before every
+ * request and every data_poll_ms, so requests always see the current
+ * directory and live sessions follow within the poll interval.
+ */
+void server_sync_directory(struct kr_server *srv);
+
 #endif
