@@ -160,6 +160,14 @@ json_t *cli_reply_body(const json_t *reply)
 	return body;
 }
 
+void cli_print_body(const json_t *reply)
+{
+	json_t *body = cli_reply_body(reply);
+
+	cli_print_json(body);
+	json_decref(body);
+}
+
 /* Length of the UTF-8 sequence at s (1-4) and its code point, or 0 if invalid. */
 static size_t cli_utf8_decode(const unsigned char *s, uint32_t *cp)
 {
@@ -198,37 +206,68 @@ static bool cli_is_unsafe(uint32_t cp)
 	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-void cli_print_text(FILE *f, const char *s, bool oneline)
+/* East Asian wide and fullwidth characters: two columns on a terminal. */
+static bool cli_is_wide(uint32_t cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+	       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	       (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	       (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+	       (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+/*
+ * cli_print_text() of s to f, or only measure when f is NULL. Returns the
+ * columns a terminal gives the oneline form (escapes count as printed).
+ */
+static int cli_text_walk(FILE *f, const char *s, bool oneline)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	int cols = 0;
 
 	while (p && *p) {
 		uint32_t cp = 0;
 		size_t len = cli_utf8_decode(p, &cp);
 
 		if (len == 0) {
-			fprintf(f, "\\x%02x", *p++);
+			cols += 4;
+			if (f)
+				fprintf(f, "\\x%02x", *p);
+			p++;
 			continue;
 		}
-		if ((cp == '\n' || cp == '\t') && !oneline)
-			fputc((int)cp, f);
-		else if (cp == '\n' || cp == '\t')
-			fputc(' ', f);
-		else if (cp < 0x80 && cli_is_unsafe(cp))
-			fprintf(f, "\\x%02x", (unsigned)cp);
-		else if (cli_is_unsafe(cp))
-			fprintf(f, "\\u%04x", (unsigned)cp);
-		else
-			fwrite(p, 1, len, f);
+		if (cp == '\n' || cp == '\t') {
+			cols += 1;
+			if (f)
+				fputc(oneline ? ' ' : (int)cp, f);
+		} else if (cli_is_unsafe(cp)) {
+			cols += cp < 0x80 ? 4 : 6;
+			if (f)
+				fprintf(f, cp < 0x80 ? "\\x%02x" : "\\u%04x", (unsigned)cp);
+		} else {
+			cols += cli_is_wide(cp) ? 2 : 1;
+			if (f)
+				fwrite(p, 1, len, f);
+		}
 		p += len;
 	}
+	return cols;
+}
+
+void cli_print_text(FILE *f, const char *s, bool oneline)
+{
+	cli_text_walk(f, s, oneline);
+}
+
+int cli_text_width(const char *s)
+{
+	return cli_text_walk(NULL, s, true);
 }
 
 void cli_print_cell(FILE *f, const char *s, int width)
 {
-	int n = s ? (int)strlen(s) : 0;
+	int n = cli_text_walk(f, s, true);
 
-	cli_print_text(f, s, true);
 	for (; n < width; n++)
 		fputc(' ', f);
 }

@@ -3,10 +3,15 @@
  * session with the hub (connect, authenticate, request/reply), output
  * helpers and exit codes.
  *
- * Exit codes are those of kr_error.h: 0 ok, 2 usage, 3 auth, 4 forbidden,
- * 5 not found, 6 rejected input, 7 hub or network failure. Errors from the
- * hub are mapped with kr_err_from_code() + kr_err_exit() and nowhere else.
- * Only results go to stdout; everything else goes to stderr.
+ * Exit codes are those of kr_error.h: 0 ok, 2 usage, 3 auth, 4 forbidden or
+ * not allowed by policy, 5 not found, 6 rejected input, 7 hub or network
+ * failure (and rate limits). Errors from the hub are mapped with
+ * kr_err_from_code() + kr_err_exit() and nowhere else. Only results go to
+ * stdout; everything else goes to stderr.
+ *
+ * Implemented in cli.c (output, errors), cli_session.c (the session),
+ * cli_args.c (argument parsing), cli_file.c (JSON input files) and
+ * cli_item.c (items for people).
  */
 #ifndef KAIRAN_CLI_H
 #define KAIRAN_CLI_H
@@ -50,6 +55,32 @@ struct cli_cmd {
  * conn_close()), or the exit code after printing why.
  */
 int cli_session_open(const struct cli *cli, struct conn **conn);
+
+/*
+ * Like cli_session_open() for the read commands (get, history, subscribe):
+ * when no token is given at all (see cli_token_given()), connect without
+ * sending `auth`, as an anonymous read-only session (PROTOCOL.md "Session").
+ */
+int cli_session_open_reader(const struct cli *cli, struct conn **conn);
+
+/*
+ * Whether the user gave a token: --token, --token-file, or a non-empty
+ * KAIRAN_TOKEN.
+ */
+bool cli_token_given(const struct cli *cli);
+
+/*
+ * After a read command failed with rc: when the session was anonymous and
+ * the hub said auth_required or forbidden (exit 3 or 4), tell the user that
+ * without a token only public CLEAR items can be read. Returns rc.
+ */
+int cli_anonymous_hint(const struct cli *cli, int rc);
+
+/*
+ * Open a session, send req (stolen) with cli_call() and close the session.
+ * Returns 0 with the reply in *reply (new reference), or the exit code.
+ */
+int cli_request(const struct cli *cli, json_t *req, const char *expect, json_t **reply);
 
 /*
  * Send req (stolen; NULL is treated as out of memory) and wait for its
@@ -103,6 +134,32 @@ int cli_parse_none(const struct cli_cmd *cmd, int argc, char **argv, bool *help)
 int cli_parse_operand(const struct cli_cmd *cmd, int argc, char **argv, const char **operand,
                       bool *help);
 
+#define CLI_ARGS_MAX 8 /* options and operands cli_parse_args() can take */
+
+/* An option of a subcommand for cli_parse_args(); every one takes a value. */
+struct cli_arg {
+	const char *name; /* long name without the leading "--" */
+	bool text;        /* the value goes into a message: it must be UTF-8 text */
+};
+
+/* What cli_parse_args() found. Strings are borrowed from argv. */
+struct cli_args {
+	const char *operand[CLI_ARGS_MAX]; /* in command-line order */
+	int noperands;
+	const char *value[CLI_ARGS_MAX]; /* value of spec[i]; NULL when not given */
+	bool help;                       /* -h or --help was given */
+};
+
+/*
+ * Parse a subcommand's arguments: up to max_operands operands (each checked
+ * to be UTF-8 text, since operands are IDs and words sent to the hub), the
+ * n (at most CLI_ARGS_MAX) options of spec, each at most once, and --help.
+ * Which operands and options are required is the caller's to check. Returns
+ * 0, or KR_EXIT_USAGE after printing why. (cli_args.c)
+ */
+int cli_parse_args(const struct cli_cmd *cmd, int argc, char **argv, const struct cli_arg *spec,
+                   size_t n, int max_operands, struct cli_args *a);
+
 /*
  * Check that the value of an argument that goes into a message is UTF-8
  * text. Returns 0, or KR_EXIT_USAGE after printing which one (what) is not.
@@ -118,8 +175,17 @@ void cli_print_json(const json_t *v);
 /* A copy of a reply (borrowed) without "type" and "ref". New reference or NULL. */
 json_t *cli_reply_body(const json_t *reply);
 
-/* cli_print_text(oneline) of s, then spaces up to width columns (by bytes). */
+/* cli_print_json() of cli_reply_body(reply): the --json output of most commands. */
+void cli_print_body(const json_t *reply);
+
+/*
+ * cli_print_text(oneline) of s, then spaces up to width terminal columns
+ * (East Asian wide characters count two, escapes as printed).
+ */
 void cli_print_cell(FILE *f, const char *s, int width);
+
+/* The terminal columns cli_print_text(oneline) of s takes; 0 for NULL. */
+int cli_text_width(const char *s);
 
 /*
  * Print text that came from other people on a terminal safely: control
@@ -128,6 +194,25 @@ void cli_print_cell(FILE *f, const char *s, int width);
  * tabs become spaces. NULL prints nothing.
  */
 void cli_print_text(FILE *f, const char *s, bool oneline);
+
+/*
+ * An item as readers see it (PROTOCOL.md, "Item as readers see it"; item is
+ * borrowed), for people on stdout: title, then one "label  value" line per
+ * field present (id, TLP, circle, kind, status, created, cursor, forwarded
+ * from, author organisation when a moderator sees it, tags, recipients), the
+ * body and the indicators. Every string goes through cli_print_text().
+ * (cli_item.c)
+ */
+void cli_print_item(const json_t *item);
+
+/*
+ * Load the JSON object in path ("-": standard input) into *obj (new
+ * reference): UTF-8 text (a leading BOM is skipped) of at most CONN_MSG_MAX
+ * bytes holding exactly one JSON object without duplicate keys. what names
+ * the object in messages ("the item"). Returns 0, or KR_EXIT_USAGE after
+ * printing why. (cli_file.c)
+ */
+int cli_load_object(const struct cli_cmd *cmd, const char *path, const char *what, json_t **obj);
 
 /*
  * Flush stdout. When anything written to it was lost and rc is 0, report it

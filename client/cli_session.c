@@ -1,7 +1,8 @@
 /*
  * cli_session.c - the `kairan` session with the hub: find the token, check
- * the URL and CA file, connect, authenticate, and turn replies, hub errors
- * and network failures into exit codes (see cli.h).
+ * the URL and CA file, connect, authenticate (or stay anonymous for the read
+ * commands when no token is given), and turn replies, hub errors and network
+ * failures into exit codes (see cli.h).
  */
 #include "cli.h"
 
@@ -110,7 +111,24 @@ static int cli_check_target(const struct cli *cli)
 	return KR_EXIT_OK;
 }
 
-int cli_session_open(const struct cli *cli, struct conn **conn)
+bool cli_token_given(const struct cli *cli)
+{
+	return cli->token || cli->token_file || (cli->env_token && *cli->env_token);
+}
+
+int cli_anonymous_hint(const struct cli *cli, int rc)
+{
+	if ((rc == KR_EXIT_AUTH || rc == KR_EXIT_FORBIDDEN) && !cli_token_given(cli))
+		cli_error("no token was given: without one, only public CLEAR items can be read "
+		          "(use --token, --token-file or KAIRAN_TOKEN)");
+	return rc;
+}
+
+/*
+ * Connect and, unless anonymous, authenticate. Without a token, anonymous
+ * decides: an anonymous session (true) or exit 3 (false).
+ */
+static int cli_session_start(const struct cli *cli, bool anonymous, struct conn **conn)
 {
 	struct conn *c = NULL;
 	char *token = NULL, err[CONN_ERR_MAX];
@@ -121,7 +139,8 @@ int cli_session_open(const struct cli *cli, struct conn **conn)
 	rc = cli_check_target(cli);
 	if (rc)
 		goto out;
-	rc = cli_token_find(cli, &token);
+	anonymous = anonymous && !cli_token_given(cli);
+	rc = anonymous ? KR_EXIT_OK : cli_token_find(cli, &token);
 	if (rc)
 		goto out;
 	if (conn_open(cli->url, cli->ca, cli->insecure, CLI_CONNECT_MS, &c, err) != CONN_OK) {
@@ -129,7 +148,9 @@ int cli_session_open(const struct cli *cli, struct conn **conn)
 		rc = KR_EXIT_SERVER;
 		goto out;
 	}
-	rc = cli_call(c, json_pack("{s:s, s:s}", "type", "auth", "token", token), "auth_ok", &ok);
+	if (!anonymous)
+		rc = cli_call(c, json_pack("{s:s, s:s}", "type", "auth", "token", token), "auth_ok",
+		              &ok);
 	if (rc)
 		goto out;
 	*conn = c;
@@ -141,6 +162,33 @@ out:
 		memset(token, 0, strlen(token));
 		free(token);
 	}
+	return rc;
+}
+
+int cli_session_open(const struct cli *cli, struct conn **conn)
+{
+	return cli_session_start(cli, false, conn);
+}
+
+int cli_session_open_reader(const struct cli *cli, struct conn **conn)
+{
+	return cli_session_start(cli, true, conn);
+}
+
+int cli_request(const struct cli *cli, json_t *req, const char *expect, json_t **reply)
+{
+	struct conn *c = NULL;
+	int rc;
+
+	*reply = NULL;
+	rc = cli_session_open(cli, &c);
+	if (rc) {
+		json_decref(req);
+		goto out;
+	}
+	rc = cli_call(c, req, expect, reply);
+out:
+	conn_close(c);
 	return rc;
 }
 

@@ -3,9 +3,13 @@
  * main.c's dispatch table.
  *
  *	cmd_whoami.c     whoami, circles
+ *	cmd_roster.c     roster
  *	cmd_post.c       post
  *	cmd_get.c        get, history
  *	cmd_subscribe.c  subscribe
+ *	cmd_share.c      forward, retract
+ *	cmd_request.c    request, requests, decide
+ *	cmd_moderate.c   moderate (list, show, approve, reject, edit)
  */
 #ifndef KAIRAN_CMD_H
 #define KAIRAN_CMD_H
@@ -18,5 +22,12 @@ extern const struct cli_cmd cmd_post;
 extern const struct cli_cmd cmd_get;
 extern const struct cli_cmd cmd_history;
 extern const struct cli_cmd cmd_subscribe;
+extern const struct cli_cmd cmd_roster;
+extern const struct cli_cmd cmd_forward;
+extern const struct cli_cmd cmd_retract;
+extern const struct cli_cmd cmd_request;
+extern const struct cli_cmd cmd_requests;
+extern const struct cli_cmd cmd_decide;
+extern const struct cli_cmd cmd_moderate;
 
 #endif

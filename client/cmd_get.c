@@ -1,80 +1,9 @@
 /*
  * cmd_get.c - `kairan get ID` (one item, for people or as JSON) and
  * `kairan history --circle C` (a circle's items in cursor order, a page at a
- * time).
+ * time). Both work without a token too, as anonymous read-only sessions.
  */
-#include <string.h>
-
 #include "cmd.h"
-
-/* One "label  value" line of an item, skipped when the value is absent. */
-static void get_field(const char *label, const json_t *v)
-{
-	if (json_is_string(v)) {
-		printf("%-11s", label);
-		cli_print_text(stdout, json_string_value(v), true);
-		fputc('\n', stdout);
-	} else if (json_is_integer(v)) {
-		printf("%-11s%" JSON_INTEGER_FORMAT "\n", label, json_integer_value(v));
-	}
-}
-
-/* A "label  a, b, c" line for an array of strings, skipped when empty. */
-static void get_list(const char *label, const json_t *a)
-{
-	const json_t *v;
-	size_t i;
-
-	if (json_array_size(a) == 0)
-		return;
-	printf("%-11s", label);
-	json_array_foreach(a, i, v)
-	{
-		fputs(i ? ", " : "", stdout);
-		cli_print_text(stdout, json_string_value(v), true);
-	}
-	fputc('\n', stdout);
-}
-
-/* An item as readers see it (PROTOCOL.md, "Item as readers see it"), for people. */
-static void get_print_item(const json_t *item)
-{
-	const json_t *inds = json_object_get(item, "indicators"), *ind;
-	const char *tlp = json_string_value(json_object_get(item, "tlp"));
-	size_t i;
-
-	cli_print_text(stdout, json_string_value(json_object_get(item, "title")), true);
-	fputs("\n\n", stdout);
-	get_field("id", json_object_get(item, "id"));
-	if (tlp) {
-		fputs("tlp        TLP:", stdout);
-		cli_print_text(stdout, tlp, true);
-		fputc('\n', stdout);
-	}
-	get_field("circle", json_object_get(item, "circle"));
-	get_field("kind", json_object_get(item, "kind"));
-	get_field("status", json_object_get(item, "status"));
-	get_field("created", json_object_get(item, "created"));
-	get_field("cursor", json_object_get(item, "cursor"));
-	get_list("tags", json_object_get(item, "tags"));
-	get_list("recipients", json_object_get(item, "recipients"));
-	fputc('\n', stdout);
-	cli_print_text(stdout, json_string_value(json_object_get(item, "body")), false);
-	fputc('\n', stdout);
-	if (json_array_size(inds) == 0)
-		return;
-	fputs("\nindicators:\n", stdout);
-	json_array_foreach(inds, i, ind)
-	{
-		const char *role = json_string_value(json_object_get(ind, "role"));
-
-		fputs("  ", stdout);
-		cli_print_cell(stdout, json_string_value(json_object_get(ind, "type")), 8);
-		cli_print_cell(stdout, role ? role : "unknown", 10);
-		cli_print_text(stdout, json_string_value(json_object_get(ind, "value")), true);
-		fputc('\n', stdout);
-	}
-}
 
 static int get_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
@@ -96,16 +25,18 @@ static int get_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, c
 	rc = cli_check_text(cmd, "the ID", id);
 	if (rc)
 		goto out;
-	rc = cli_session_open(cli, &c);
+	rc = cli_session_open_reader(cli, &c);
 	if (rc)
 		goto out;
 	rc = cli_call(c, json_pack("{s:s, s:s}", "type", "get", "item_id", id), "item", &r);
-	if (rc)
+	if (rc) {
+		cli_anonymous_hint(cli, rc);
 		goto out;
+	}
 	if (cli->json)
 		cli_print_json(json_object_get(r, "item"));
 	else
-		get_print_item(json_object_get(r, "item"));
+		cli_print_item(json_object_get(r, "item"));
 out:
 	json_decref(r);
 	conn_close(c);
@@ -190,13 +121,15 @@ static int history_run(const struct cli *cli, const struct cli_cmd *cmd, int arg
 	rc = history_parse(cmd, argc, argv, &req);
 	if (rc || !req)
 		goto out;
-	rc = cli_session_open(cli, &c);
+	rc = cli_session_open_reader(cli, &c);
 	if (rc)
 		goto out;
 	rc = cli_call(c, req, "history", &r);
 	req = NULL;
-	if (rc)
+	if (rc) {
+		cli_anonymous_hint(cli, rc);
 		goto out;
+	}
 	if (cli->json) {
 		body = cli_reply_body(r);
 		cli_print_json(body);
@@ -217,8 +150,13 @@ const struct cli_cmd cmd_get = {
     "usage: kairan [OPTIONS] get ID\n"
     "\n"
     "Show the item ID (e.g. it_5f2c9a0d1e7b4c21): title, TLP, circle, kind,\n"
-    "status, creation time, tags, body and indicators.\n"
+    "status, creation time, the original of a forwarded copy, tags, body and\n"
+    "indicators.\n"
     "With --json: the item object.\n"
+    "\n"
+    "Without any token (no --token, --token-file or KAIRAN_TOKEN) the hub is\n"
+    "asked anonymously: only CLEAR items of circles that publish CLEAR can be\n"
+    "read that way; anything else fails with exit 3 or 4.\n"
     "\n"
     "Options:\n"
     "  -h, --help  show this help\n",
@@ -234,6 +172,10 @@ const struct cli_cmd cmd_history = {
     "cursor, TLP, kind and title. When there are more, a hint on stderr gives\n"
     "the --since to use for the next page.\n"
     "With --json: {\"circle\", \"items\", \"next\", \"more\"}.\n"
+    "\n"
+    "Without any token (no --token, --token-file or KAIRAN_TOKEN) the hub is\n"
+    "asked anonymously: only a circle that publishes CLEAR can be read that\n"
+    "way, and only its CLEAR items.\n"
     "\n"
     "Options:\n"
     "  --circle C       the circle (required)\n"

@@ -2,106 +2,11 @@
  * cmd_post.c - `kairan post FILE|-`: send an item (a JSON object, the
  * `post.item` of schema/PROTOCOL.md) to the hub.
  *
- * Locally the file is only checked to be UTF-8 text holding one JSON object;
- * the fields are the hub's to judge, and its error is what the user sees.
+ * Locally the file is only checked to be UTF-8 text holding one JSON object
+ * (cli_load_object()); the fields are the hub's to judge, and its error is
+ * what the user sees.
  */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "cmd.h"
-#include "utf8.h"
-
-#define POST_FILE_MAX CONN_MSG_MAX
-
-/* Read all of f into a malloc'd buffer (*buf, *len). Returns 0 or an errno value. */
-static int post_slurp(FILE *f, char **buf, size_t *len)
-{
-	size_t cap = 0, n = 0;
-	char *b = NULL, *p;
-	int rc = 0;
-
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			if (cap > POST_FILE_MAX + 1)
-				cap = POST_FILE_MAX + 1;
-			if (n == cap) {
-				rc = EFBIG;
-				goto out;
-			}
-			p = realloc(b, cap);
-			if (!p) {
-				rc = ENOMEM;
-				goto out;
-			}
-			b = p;
-		}
-		n += fread(b + n, 1, cap - n, f);
-		if (ferror(f)) {
-			rc = errno ? errno : EIO;
-			goto out;
-		}
-		if (feof(f))
-			break;
-	}
-	*buf = b;
-	*len = n;
-	b = NULL;
-out:
-	free(b);
-	return rc;
-}
-
-/* Load the item from path ("-": standard input). Returns 0 or an exit code. */
-static int post_load(const struct cli_cmd *cmd, const char *path, json_t **item)
-{
-	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *buf = NULL, *text;
-	size_t len = 0;
-	json_error_t jerr;
-	int e, rc = KR_EXIT_USAGE;
-
-	*item = NULL;
-	if (!f) {
-		cli_error("cannot read %s: %s", name, strerror(errno));
-		goto out;
-	}
-	e = post_slurp(f, &buf, &len);
-	if (e) {
-		cli_error("cannot read %s: %s", name,
-		          e == EFBIG ? "larger than 16 MiB" : strerror(e));
-		goto out;
-	}
-	text = buf;
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) { /* a BOM, as some editors write */
-		text += 3;
-		len -= 3;
-	}
-	if (!kr_utf8_valid(text, len)) {
-		cli_error("%s is not UTF-8 text (or contains NUL bytes)", name);
-		goto out;
-	}
-	*item = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!*item) {
-		cli_error("%s: line %d, column %d: %s", name, jerr.line, jerr.column, jerr.text);
-		goto out;
-	}
-	if (!json_is_object(*item)) {
-		json_decref(*item);
-		*item = NULL;
-		cli_error("%s must hold one JSON object, the item (see 'kairan %s --help')", name,
-		          cmd->name);
-		goto out;
-	}
-	rc = KR_EXIT_OK;
-out:
-	free(buf);
-	if (f && f != stdin)
-		fclose(f);
-	return rc;
-}
 
 static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
@@ -120,7 +25,7 @@ static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, 
 		rc = cli_usage_error(cmd, "which file? give FILE, or '-' for standard input");
 		goto out;
 	}
-	rc = post_load(cmd, path, &item);
+	rc = cli_load_object(cmd, path, "the item", &item);
 	if (rc)
 		goto out;
 	rc = cli_session_open(cli, &c);

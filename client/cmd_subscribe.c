@@ -3,17 +3,19 @@
  * on stdout, for people and for SIEM pipes.
  *
  * Each `deliver` push becomes one compact line, flushed at once; nothing
- * else goes to stdout. With --name the subscription is durable: every item
- * is acknowledged after it was written (so a crash never loses one), and the
- * `acked` replies are taken as they come without holding up delivery. The
- * stream ends after --count items, on SIGINT/SIGTERM (exit 0), or when the
- * connection drops (exit 7).
+ * else goes to stdout. `retraction` and `notice` pushes become one line for
+ * people on stderr (push.c), or are ignored with --json. With --name the subscription is durable:
+ * every item is acknowledged after it was written (so a crash never loses one), and the `acked`
+ * replies are taken as they come without holding up delivery. The stream ends after --count items,
+ * on SIGINT/SIGTERM (exit 0), or when the connection drops (exit 7). Without any token the
+ * subscription is anonymous (public CLEAR items only).
  */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "push.h"
 
 #define SUB_DRAIN_MS 5000 /* how long to wait for outstanding acks at the end */
 
@@ -32,6 +34,7 @@ struct sub {
 	json_int_t seen;  /* items written */
 	size_t pending;   /* acks sent and not yet confirmed */
 	bool draining;    /* the stream is over: only confirmations matter */
+	bool quiet;       /* --json: retractions and notices are not told */
 };
 
 /* Write one item as a JSON line, then acknowledge it. Returns 0 or an exit code. */
@@ -73,6 +76,14 @@ static int sub_on_acked(struct sub *s, const json_t *msg)
 	return KR_EXIT_OK;
 }
 
+/* A `retraction` or `notice`: one line on stderr for people; stdout stays items only. */
+static int sub_on_push(struct sub *s, const json_t *msg)
+{
+	if (!s->quiet && !s->draining)
+		push_describe(stderr, msg);
+	return KR_EXIT_OK;
+}
+
 static int sub_on_error(struct sub *s, const json_t *msg)
 {
 	(void)s;
@@ -84,9 +95,8 @@ static const struct {
 	const char *type;
 	int (*handle)(struct sub *s, const json_t *msg);
 } sub_handlers[] = {
-    {"deliver", sub_on_deliver},
-    {"acked", sub_on_acked},
-    {"error", sub_on_error},
+    {"deliver", sub_on_deliver}, {"acked", sub_on_acked}, {"retraction", sub_on_push},
+    {"notice", sub_on_push},     {"error", sub_on_error},
 };
 
 static int sub_dispatch(struct sub *s, const json_t *msg)
@@ -212,7 +222,8 @@ static int sub_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, c
 		rc = rc < 0 ? cli_help(cmd) : rc;
 		goto out;
 	}
-	rc = cli_session_open(cli, &s.conn);
+	s.quiet = cli->json;
+	rc = cli_session_open_reader(cli, &s.conn);
 	if (rc)
 		goto out;
 	memset(&sa, 0, sizeof(sa));
@@ -224,7 +235,7 @@ static int sub_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, c
 	rc = cli_call(s.conn, req, "subscribed", &r);
 	req = NULL;
 	if (rc || sub_stop) {
-		rc = sub_stop ? KR_EXIT_OK : rc;
+		rc = sub_stop ? KR_EXIT_OK : cli_anonymous_hint(cli, rc);
 		goto out;
 	}
 	if (!cli->json)
@@ -247,6 +258,17 @@ const struct cli_cmd cmd_subscribe = {
     "Lines), flushed at once. Runs until interrupted (Ctrl-C, SIGTERM: exit 0)\n"
     "or until the connection drops (exit 7). A status line goes to stderr\n"
     "unless --json is given.\n"
+    "\n"
+    "stdout carries items only, so it can feed a SIEM. Other news from the\n"
+    "hub goes to stderr as one line each, unless --json is given (then it is\n"
+    "dropped): a retracted item ('retracted it_...': remove it from your\n"
+    "copies), permission requests about your items and answers to yours\n"
+    "('notice: request pr_...'), and moderation decisions about your items\n"
+    "('notice: it_... is now published').\n"
+    "\n"
+    "Without any token (no --token, --token-file or KAIRAN_TOKEN) the\n"
+    "subscription is anonymous: give --circle for circles that publish CLEAR;\n"
+    "only their CLEAR items are delivered.\n"
     "\n"
     "Options:\n"
     "  --circle C       only this circle; repeat for several (default: all\n"

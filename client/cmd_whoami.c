@@ -1,9 +1,8 @@
 /*
  * cmd_whoami.c - `kairan whoami` (who the token belongs to) and
- * `kairan circles` (the circles the user is in, with kind and role).
+ * `kairan circles` (the circles the user is in, with kind, role and the
+ * TLPs each circle's policy allows).
  */
-#include <string.h>
-
 #include "cmd.h"
 
 /* Open a session, send {"type": type} and expect a reply of the same type. */
@@ -61,20 +60,59 @@ static int circles_width(const json_t *circles, const char *field, int min)
 
 	json_array_foreach(circles, i, c)
 	{
-		const char *s = json_string_value(json_object_get(c, field));
+		int n = cli_text_width(json_string_value(json_object_get(c, field)));
 
-		if (s && (int)strlen(s) > w)
-			w = (int)strlen(s);
+		if (n > w)
+			w = n;
 	}
 	return w;
 }
 
+/* The TLPs of an array (borrowed) as "CLEAR,GREEN", or "-" when there are none. */
+static void circles_tlps(const json_t *tlps)
+{
+	const json_t *t;
+	size_t i;
+
+	if (json_array_size(tlps) == 0)
+		fputc('-', stdout);
+	json_array_foreach(tlps, i, t)
+	{
+		fputs(i ? "," : "", stdout);
+		cli_print_text(stdout, json_string_value(t), true);
+	}
+}
+
+/* The circles (borrowed) as a table for people. */
+static void circles_print(const json_t *circles)
+{
+	const json_t *c;
+	size_t i;
+	int wc = circles_width(circles, "circle", 6) + 2;
+	int wk = circles_width(circles, "kind", 4) + 2;
+	int wr = circles_width(circles, "role", 4) + 2;
+	int wd = circles_width(circles, "tlp_default", 11) + 2;
+
+	printf("%-*s%-*s%-*s%-*s%s\n", wc, "CIRCLE", wk, "KIND", wr, "ROLE", wd, "TLP-DEFAULT",
+	       "TLP-ALLOWED");
+	json_array_foreach(circles, i, c)
+	{
+		const char *def = json_string_value(json_object_get(c, "tlp_default"));
+
+		cli_print_cell(stdout, json_string_value(json_object_get(c, "circle")), wc);
+		cli_print_cell(stdout, json_string_value(json_object_get(c, "kind")), wk);
+		cli_print_cell(stdout, json_string_value(json_object_get(c, "role")), wr);
+		cli_print_cell(stdout, def ? def : "-", wd);
+		circles_tlps(json_object_get(c, "tlp_allowed"));
+		fputc('\n', stdout);
+	}
+}
+
 static int circles_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
-	json_t *r = NULL, *circles, *c;
-	size_t i;
+	json_t *r = NULL;
 	bool help;
-	int rc, wc, wk;
+	int rc;
 
 	rc = cli_parse_none(cmd, argc, argv, &help);
 	if (rc || help) {
@@ -84,21 +122,10 @@ static int circles_run(const struct cli *cli, const struct cli_cmd *cmd, int arg
 	rc = whoami_ask(cli, "circles", &r);
 	if (rc)
 		goto out;
-	circles = json_object_get(r, "circles");
-	if (cli->json) {
-		cli_print_json(circles);
-		goto out;
-	}
-	wc = circles_width(circles, "circle", 6) + 2;
-	wk = circles_width(circles, "kind", 4) + 2;
-	printf("%-*s%-*s%s\n", wc, "CIRCLE", wk, "KIND", "ROLE");
-	json_array_foreach(circles, i, c)
-	{
-		cli_print_cell(stdout, json_string_value(json_object_get(c, "circle")), wc);
-		cli_print_cell(stdout, json_string_value(json_object_get(c, "kind")), wk);
-		cli_print_text(stdout, json_string_value(json_object_get(c, "role")), true);
-		fputc('\n', stdout);
-	}
+	if (cli->json)
+		cli_print_json(json_object_get(r, "circles"));
+	else
+		circles_print(json_object_get(r, "circles"));
 out:
 	json_decref(r);
 	return rc;
@@ -123,9 +150,12 @@ const struct cli_cmd cmd_circles = {
     "list your circles and your role in each",
     "usage: kairan [OPTIONS] circles\n"
     "\n"
-    "List the circles you belong to, with the circle's kind and your role\n"
-    "(member, moderator, organizer, observer).\n"
-    "With --json: an array of {\"circle\", \"kind\", \"role\"}.\n"
+    "List the circles you belong to, with the circle's kind, your role\n"
+    "(member, moderator, organizer, observer), and the TLPs its policy offers\n"
+    "by default (TLP-DEFAULT) and allows (TLP-ALLOWED). 'kairan post' never\n"
+    "applies the default: an item always names its TLP.\n"
+    "With --json: an array of {\"circle\", \"kind\", \"role\", \"tlp_default\",\n"
+    "\"tlp_allowed\"}.\n"
     "\n"
     "Options:\n"
     "  -h, --help  show this help\n",

@@ -15,7 +15,9 @@
 #endif
 
 static const struct cli_cmd *const main_commands[] = {
-    &cmd_whoami, &cmd_circles, &cmd_post, &cmd_get, &cmd_history, &cmd_subscribe,
+    &cmd_whoami,   &cmd_circles,   &cmd_roster,   &cmd_post,    &cmd_get,
+    &cmd_history,  &cmd_subscribe, &cmd_forward,  &cmd_retract, &cmd_request,
+    &cmd_requests, &cmd_decide,    &cmd_moderate,
 };
 
 #define MAIN_NCOMMANDS (sizeof(main_commands) / sizeof(main_commands[0]))
@@ -51,6 +53,10 @@ static const char main_usage_head[] =
     "  -h, --help         show this help\n"
     "  --version          show the version\n"
     "\n"
+    "Without any token (no --token, --token-file or KAIRAN_TOKEN), get, history\n"
+    "and subscribe read public CLEAR items anonymously; every other command\n"
+    "needs a token (exit 3).\n"
+    "\n"
     "Commands:\n";
 
 static const char main_usage_tail[] =
@@ -58,8 +64,9 @@ static const char main_usage_tail[] =
     "Run 'kairan COMMAND --help' for the options of a command.\n"
     "Set KAIRAN_DEBUG=1 to see libwebsockets' log on stderr.\n"
     "\n"
-    "Exit codes: 0 ok, 2 usage, 3 authentication, 4 forbidden, 5 not found,\n"
-    "6 rejected by the hub, 7 hub or network failure.\n";
+    "Exit codes: 0 ok, 2 usage, 3 authentication, 4 forbidden (or not allowed\n"
+    "by the circle's policy), 5 not found, 6 rejected by the hub, 7 hub or\n"
+    "network failure (or a rate limit: retry later).\n";
 
 static void main_usage(FILE *f)
 {

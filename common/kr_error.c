@@ -22,6 +22,8 @@ static const struct {
     [KR_EAUTH] = {"auth_failed", KR_EXIT_AUTH},
     [KR_EFORBIDDEN] = {"forbidden", KR_EXIT_FORBIDDEN},
     [KR_ENOTFOUND] = {"not_found", KR_EXIT_NOTFOUND},
+    [KR_ENOTALLOWED] = {"not_allowed", KR_EXIT_FORBIDDEN},
+    [KR_ERATELIMIT] = {"rate_limited", KR_EXIT_SERVER},
     [KR_EOVERLOADED] = {"overloaded", KR_EXIT_SERVER},
     [KR_EINTERNAL] = {"internal", KR_EXIT_SERVER},
 };

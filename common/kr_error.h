@@ -21,6 +21,8 @@ enum kr_err {
 	KR_EAUTH,       /* bad, revoked or expired credentials   -> auth_failed   */
 	KR_EFORBIDDEN,  /* access denied                         -> forbidden     */
 	KR_ENOTFOUND,   /* no such thing                         -> not_found     */
+	KR_ENOTALLOWED, /* the circle's policy does not allow it -> not_allowed   */
+	KR_ERATELIMIT,  /* posting rate limit reached            -> rate_limited  */
 	KR_EOVERLOADED, /* queue full, try later                 -> overloaded    */
 	KR_EINTERNAL,   /* store or other internal failure       -> internal      */
 	KR_ERR__COUNT

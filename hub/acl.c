@@ -3,6 +3,7 @@
  */
 #include "acl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,8 @@ static void on_user(void *ud, int64_t id, const char *name, int64_t org_id, cons
 		acl->oom = 1;
 }
 
-static void on_circle(void *ud, int64_t id, const char *key, enum kr_circle_kind kind)
+static void on_circle(void *ud, int64_t id, const char *key, enum kr_circle_kind kind,
+                      const char *policy_file)
 {
 	struct kr_acl *acl = ud;
 	struct kr_acl_circle *c;
@@ -72,7 +74,9 @@ static void on_circle(void *ud, int64_t id, const char *key, enum kr_circle_kind
 	c->id = id;
 	c->kind = kind;
 	c->key = strdup(key);
-	if (!c->key)
+	c->policy_file = policy_file ? strdup(policy_file) : NULL;
+	c->policy = NULL;
+	if (!c->key || (policy_file && !c->policy_file))
 		acl->oom = 1;
 }
 
@@ -140,18 +144,50 @@ static void *find(const void *key, const void *base, size_t n, size_t size,
 	return n ? bsearch(key, base, n, size, cmp) : NULL;
 }
 
-enum kr_err acl_load(struct kr_store *st, struct kr_acl **out)
+/* Load (or default) one circle's policy; on an invalid file fall back to
+ * the circle's policy in prev, taking it over. */
+static enum kr_err load_policy(struct kr_acl_circle *c, struct kr_acl *prev, char *err,
+                               size_t errlen)
+{
+	struct kr_acl_circle *old = prev ? (struct kr_acl_circle *)acl_circle(prev, c->id) : NULL;
+	enum kr_err rc = KR_OK;
+
+	if (!c->policy_file) {
+		c->policy = cpolicy_default(c->key, c->kind);
+		return c->policy ? KR_OK : KR_EINTERNAL;
+	}
+	rc = cpolicy_load_file(c->policy_file, &c->policy, err, errlen);
+	if (rc == KR_OK && strcmp(c->policy->circle, c->key) != 0) {
+		snprintf(err, errlen, "%s: circle: the file is for circle '%s', not '%s'",
+		         c->policy_file, c->policy->circle, c->key);
+		cpolicy_free(c->policy);
+		c->policy = NULL;
+		rc = KR_EINVAL;
+	}
+	if (rc == KR_OK || !old || !old->policy)
+		return rc;
+	kr_log(KR_LOG_ERROR, "policy refused, keeping the previous one for %s: %s", c->key, err);
+	c->policy = old->policy;
+	old->policy = NULL;
+	return KR_OK;
+}
+
+enum kr_err acl_load(struct kr_store *st, struct kr_acl *prev, struct kr_acl **out, char *err,
+                     size_t errlen)
 {
 	struct kr_acl *acl = calloc(1, sizeof(*acl));
 	struct kr_dir_visitor v = {acl, on_user, on_circle, on_member, on_role};
 	enum kr_err rc;
 
 	*out = NULL;
+	snprintf(err, errlen, "cannot read the directory");
 	if (!acl)
 		return KR_EINTERNAL;
 	rc = store_dir_walk(st, &v);
 	if (rc == KR_OK && acl->oom)
 		rc = KR_EINTERNAL;
+	for (size_t i = 0; rc == KR_OK && i < acl->n_circles; i++)
+		rc = load_policy(&acl->circles[i], prev, err, errlen);
 	if (rc != KR_OK) {
 		acl_free(acl);
 		return rc;
@@ -172,8 +208,11 @@ void acl_free(struct kr_acl *acl)
 		free(acl->users[i].name);
 		free(acl->users[i].org_key);
 	}
-	for (size_t i = 0; i < acl->n_circles; i++)
+	for (size_t i = 0; i < acl->n_circles; i++) {
 		free(acl->circles[i].key);
+		free(acl->circles[i].policy_file);
+		cpolicy_free(acl->circles[i].policy);
+	}
 	free(acl->users);
 	free(acl->circles);
 	free(acl->members);
@@ -209,6 +248,23 @@ const struct kr_acl_circle *acl_circle_by_key(const struct kr_acl *acl, const ch
 		if (strcmp(acl->circles[i].key, key) == 0)
 			return &acl->circles[i];
 	return NULL;
+}
+
+size_t acl_circle_count(const struct kr_acl *acl)
+{
+	return acl ? acl->n_circles : 0;
+}
+
+const struct kr_acl_circle *acl_circle_at(const struct kr_acl *acl, size_t i)
+{
+	return i < acl_circle_count(acl) ? &acl->circles[i] : NULL;
+}
+
+const struct kr_circle_policy *acl_policy(const struct kr_acl *acl, int64_t circle_id)
+{
+	const struct kr_acl_circle *c = acl_circle(acl, circle_id);
+
+	return c ? c->policy : NULL;
 }
 
 static int org_is_member(const struct kr_acl *acl, int64_t circle_id, int64_t org_id)

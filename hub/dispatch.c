@@ -9,16 +9,27 @@
 #include "log.h"
 #include "server.h"
 
+/* {type, handler, access class, needs auth}. Only reads may run without a
+ * token: the gate then reads as the anonymous user, who sees nothing but
+ * CLEAR items of circles whose policy publishes CLEAR. */
 const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"auth", handle_auth, KR_ACCESS_SESSION, false},
     {"whoami", handle_whoami, KR_ACCESS_SELF, true},
     {"circles", handle_circles, KR_ACCESS_SELF, true},
+    {"roster", handle_roster, KR_ACCESS_READ, true},
     {"post", handle_post, KR_ACCESS_WRITE, true},
-    {"get", handle_get, KR_ACCESS_READ, true},
-    {"history", handle_history, KR_ACCESS_READ, true},
-    {"subscribe", handle_subscribe, KR_ACCESS_READ, true},
-    {"unsubscribe", handle_unsubscribe, KR_ACCESS_SELF, true},
+    {"get", handle_get, KR_ACCESS_READ, false},
+    {"history", handle_history, KR_ACCESS_READ, false},
+    {"subscribe", handle_subscribe, KR_ACCESS_READ, false},
+    {"unsubscribe", handle_unsubscribe, KR_ACCESS_SELF, false},
     {"ack", handle_ack, KR_ACCESS_SELF, true},
+    {"forward", handle_forward, KR_ACCESS_WRITE, true},
+    {"retract", handle_retract, KR_ACCESS_WRITE, true},
+    {"request", handle_request, KR_ACCESS_WRITE, true},
+    {"requests", handle_requests, KR_ACCESS_SELF, true},
+    {"decide", handle_decide, KR_ACCESS_WRITE, true},
+    {"moderation", handle_moderation, KR_ACCESS_READ, true},
+    {"moderate", handle_moderate, KR_ACCESS_WRITE, true},
 };
 
 const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);
@@ -58,6 +69,8 @@ void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
 		snprintf(err, sizeof(err), "authenticate first with an 'auth' message");
 		rc = KR_EAUTHREQ;
 	} else {
+		if (!s->authed)
+			lws_sul_cancel(&s->auth_sul); /* an anonymous reader: keep it */
 		rc = e->fn(s, &env, err, sizeof(err));
 	}
 	if (rc != KR_OK) {

@@ -44,11 +44,14 @@ static enum kr_err wanted_circles(struct kr_session *s, const json_t *list, int6
 
 	*n = 0;
 	if (!list) {
-		for (i = 0; i < s->reader.n && i < SUB_CIRCLES_MAX; i++) {
-			const struct kr_acl_circle *ac =
-			    acl_circle(s->srv->acl, s->reader.m[i].circle_id);
+		size_t count = acl_circle_count(s->srv->acl);
 
-			if (!ac || policy_may_follow(&s->reader, ac->id) != KR_OK)
+		/* Members: their circles. Anyone: circles that publish CLEAR. */
+		for (i = 0; i < count && *n < SUB_CIRCLES_MAX; i++) {
+			const struct kr_acl_circle *ac = acl_circle_at(s->srv->acl, i);
+
+			if ((s->authed && policy_role(&s->reader, ac->id) == KR_ROLE_NONE) ||
+			    policy_may_follow(&s->reader, ac->id, ac->policy) != KR_OK)
 				continue;
 			ids[(*n)++] = ac->id;
 			json_array_append_new(keys, json_string(ac->key));

@@ -20,6 +20,14 @@ KR_HANDLER(handle_history);
 KR_HANDLER(handle_subscribe);
 KR_HANDLER(handle_unsubscribe);
 KR_HANDLER(handle_ack);
+KR_HANDLER(handle_roster);
+KR_HANDLER(handle_forward);
+KR_HANDLER(handle_retract);
+KR_HANDLER(handle_request);
+KR_HANDLER(handle_requests);
+KR_HANDLER(handle_decide);
+KR_HANDLER(handle_moderation);
+KR_HANDLER(handle_moderate);
 
 /*
  * Resolve a circle key the session may follow. An unknown circle and one

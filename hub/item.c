@@ -42,8 +42,12 @@ struct kr_item *item_new(const struct kr_item_fields *f)
 	                     "indicators", f->indicators, "tags", f->tags, "created", f->created);
 	if (!it->view)
 		goto fail;
+	if (f->forwarded_from &&
+	    json_object_set_new(it->view, "forwarded_from", json_string(f->forwarded_from)) != 0)
+		goto fail;
 	return it;
 fail:
+	json_decref(it->view);
 	free(it->recipients);
 	free(it);
 	return NULL;

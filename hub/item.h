@@ -44,6 +44,8 @@ struct kr_item_fields {
 	json_t *indicators; /* array */
 	json_t *tags;       /* array */
 	const char *created;
+	int64_t created_at;         /* seconds since the epoch */
+	const char *forwarded_from; /* original item id of a forwarded copy, or NULL */
 	int64_t author_user_id;
 	int64_t author_org_id;
 	const int64_t *recipients;

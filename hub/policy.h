@@ -1,21 +1,25 @@
 /*
- * policy.h - the one place that decides who may read and who may post.
+ * policy.h - the one place that decides who may read, post, forward,
+ * moderate and see a roster.
  *
- * Pure functions over a reader (who is asking, with its circle roles) and
- * an item's access metadata; no I/O, no globals, so every decision is unit
- * tested from a table (tests/unit/test_policy.c). Every read path reaches a
- * client only through reader.c, which asks policy_may_read() per item and
- * per reader at the moment of sending.
+ * Pure functions over a reader (who is asking, with its circle roles), an
+ * item's access metadata and the circle's policy (cpolicy.h); no I/O, no
+ * globals, so every decision is unit tested from a table
+ * (tests/unit/test_policy.c). Every read path reaches a client only through
+ * reader.c, which asks policy_may_read() per item and per reader at the
+ * moment of sending.
  *
- * Decisions fail closed: an unknown TLP, status or role, or a missing
- * membership, is a denial.
+ * Decisions fail closed: an unknown TLP, status or role, a missing
+ * membership or a missing policy is a denial.
  */
 #ifndef KR_POLICY_H
 #define KR_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpolicy.h"
 #include "kr_error.h"
 #include "model.h"
 
@@ -25,7 +29,8 @@ struct kr_membership {
 	enum kr_role role;
 };
 
-/* Who is asking. memberships are sorted by circle_id. Borrowed pointers. */
+/* Who is asking: user_id 0 is an anonymous session. memberships are sorted
+ * by circle_id. Borrowed pointers. */
 struct kr_reader {
 	int64_t user_id;
 	int64_t org_id;
@@ -41,6 +46,7 @@ struct kr_item_meta {
 	int64_t circle_id;
 	int64_t author_user_id;
 	int64_t author_org_id;
+	int64_t created_at; /* seconds since the epoch */
 	const int64_t *recipients;
 	size_t n_recipients;
 };
@@ -48,18 +54,61 @@ struct kr_item_meta {
 /* The reader's role in a circle, KR_ROLE_NONE when not a member. */
 enum kr_role policy_role(const struct kr_reader *r, int64_t circle_id);
 
-/* KR_OK when r may read the item, KR_EFORBIDDEN otherwise. */
-enum kr_err policy_may_read(const struct kr_reader *r, const struct kr_item_meta *it);
+/*
+ * May r read the item (cp: the policy of the item's circle; now: seconds
+ * since the epoch, for retention)? KR_OK or KR_EFORBIDDEN.
+ */
+enum kr_err policy_may_read(const struct kr_reader *r, const struct kr_item_meta *it,
+                            const struct kr_circle_policy *cp, int64_t now);
 
-/* KR_OK when r may list or subscribe to the circle's items at all. */
-enum kr_err policy_may_follow(const struct kr_reader *r, int64_t circle_id);
+/* May r review a pending item (moderators of its circle)? */
+enum kr_err policy_may_review(const struct kr_reader *r, const struct kr_item_meta *it,
+                              const struct kr_circle_policy *cp);
 
-/* KR_OK when r may post an item of this kind and TLP to the circle. */
+/* May r list or subscribe to the circle? Members may; anyone, anonymous
+ * included, where the policy publishes CLEAR (they then see CLEAR only). */
+enum kr_err policy_may_follow(const struct kr_reader *r, int64_t circle_id,
+                              const struct kr_circle_policy *cp);
+
+/* May r post this kind at this TLP? KR_EFORBIDDEN (role) or KR_ENOTALLOWED
+ * (a TLP the policy does not use). */
 enum kr_err policy_may_post(const struct kr_reader *r, int64_t circle_id, enum kr_kind kind,
-                            enum kr_tlp tlp);
+                            enum kr_tlp tlp, const struct kr_circle_policy *cp);
 
-/* KR_OK when user (with its role in the item's circle) may be named as a
- * RED recipient. */
+/* Does a post by r of this kind wait for a moderator? (Moderators' own
+ * posts do not.) */
+bool policy_needs_moderation(const struct kr_reader *r, int64_t circle_id, enum kr_kind kind,
+                             const struct kr_circle_policy *cp);
+
+/* May r moderate the circle's pending queue? */
+enum kr_err policy_may_moderate(const struct kr_reader *r, int64_t circle_id);
+
+/*
+ * May r forward the item (home policy from) into circle to_id (policy to)?
+ * r must read the item and be a member of both circles; only GREEN and
+ * CLEAR move, GREEN only where both policies allow it. KR_EFORBIDDEN or
+ * KR_ENOTALLOWED.
+ */
+enum kr_err policy_may_forward(const struct kr_reader *r, const struct kr_item_meta *it,
+                               const struct kr_circle_policy *from, int64_t to_id,
+                               const struct kr_circle_policy *to, int64_t now);
+
+/* The circles' rule alone, whoever asks: only GREEN (where the home policy
+ * lets it out and the target's lets it in) and CLEAR move, never within one
+ * circle. Used directly when an author grants a forward request. */
+enum kr_err policy_forward_allowed(const struct kr_item_meta *it,
+                                   const struct kr_circle_policy *from, int64_t to_id,
+                                   const struct kr_circle_policy *to);
+
+/* May the item's TLP be lowered (made more open) to tlp under cp? */
+enum kr_err policy_may_lower(const struct kr_item_meta *it, enum kr_tlp tlp,
+                             const struct kr_circle_policy *cp);
+
+/* May r see the circle's member organisations? */
+enum kr_err policy_may_see_roster(const struct kr_reader *r, int64_t circle_id,
+                                  const struct kr_circle_policy *cp);
+
+/* May a user with this role in the item's circle be a RED recipient? */
 enum kr_err policy_may_receive_red(enum kr_role recipient_role);
 
 #endif

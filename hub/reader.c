@@ -5,6 +5,7 @@
 
 #include <libwebsockets.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "acl.h"
 #include "log.h"
@@ -12,11 +13,14 @@
 #include "proto.h"
 #include "server.h"
 
+/* The one decision for every read path: this reader, this item, now. An
+ * unauthenticated session reads as the anonymous reader (user 0). */
 static enum kr_err gate(struct kr_session *s, const struct kr_item *it)
 {
-	if (!s->authed)
+	if (s->closing)
 		return KR_EFORBIDDEN;
-	return policy_may_read(&s->reader, &it->meta);
+	return policy_may_read(&s->reader, &it->meta, acl_policy(s->srv->acl, it->meta.circle_id),
+	                       (int64_t)time(NULL));
 }
 
 enum reader_push_result reader_push(struct kr_session *s, struct kr_item *it)
@@ -81,6 +85,37 @@ static char *deliver_text(struct kr_session *s, struct kr_item *it, size_t *len,
 	*own = msg ? kr_msg_dump(msg, LWS_PRE, len) : NULL;
 	json_decref(msg);
 	return *own ? *own + LWS_PRE : NULL;
+}
+
+enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, json_t **out)
+{
+	const struct kr_circle_policy *cp = acl_policy(s->srv->acl, it->meta.circle_id);
+	const struct kr_acl_user *author;
+	enum kr_err rc;
+
+	*out = NULL;
+	rc = s->closing ? KR_EFORBIDDEN : policy_may_review(&s->reader, &it->meta, cp);
+	if (rc != KR_OK)
+		return rc;
+	*out = json_copy(it->view);
+	if (!*out)
+		return KR_EINTERNAL;
+	if (it->meta.tlp == KR_TLP_RED)
+		json_object_set_new(*out, "recipients", recipient_names(s, it));
+	author = acl_user(s->srv->acl, it->meta.author_user_id);
+	if (cp->moderators_see_author && author)
+		json_object_set_new(*out, "author_org", json_string(author->org_key));
+	return KR_OK;
+}
+
+void reader_notify_retraction(struct kr_server *srv, const struct kr_item *before)
+{
+	for (struct kr_session *s = srv->sessions; s; s = s->next) {
+		if (!s->sub.active || gate(s, before) != KR_OK)
+			continue;
+		session_reply(s,
+		              json_pack("{s:s, s:s}", "type", "retraction", "item_id", before->id));
+	}
 }
 
 int reader_write(struct kr_session *s)

@@ -31,6 +31,19 @@ enum reader_push_result reader_push(struct kr_session *s, struct kr_item *it);
 enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out);
 
 /*
+ * A pending item as a moderator of its circle reviews it: KR_OK with *out a
+ * new reference (with `author_org` where the circle's policy lets moderators
+ * see the author), or KR_EFORBIDDEN.
+ */
+enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, json_t **out);
+
+/*
+ * Tell every subscriber that could read the item (as it was before its
+ * retraction: before) that it is withdrawn.
+ */
+void reader_notify_retraction(struct kr_server *srv, const struct kr_item *before);
+
+/*
  * Send the next frame of s's queue (one lws_write, from the WRITEABLE
  * callback only). Queued items the reader may no longer see (access revoked
  * since they were queued) are dropped here. Returns 1 when a frame was

@@ -157,10 +157,11 @@ static const lws_retry_bo_t keepalive = {
 void server_directory_changed(struct kr_server *srv)
 {
 	struct kr_acl *acl = NULL;
-	enum kr_err rc = acl_load(srv->store, &acl);
+	char err[512];
+	enum kr_err rc = acl_load(srv->store, srv->acl, &acl, err, sizeof(err));
 
 	if (rc != KR_OK) {
-		kr_log(KR_LOG_ERROR, "cannot reload the directory: %s", kr_err_code(rc));
+		kr_log(KR_LOG_ERROR, "cannot reload the directory: %s", err);
 		return;
 	}
 	acl_free(srv->acl);
@@ -182,6 +183,14 @@ void server_sync_directory(struct kr_server *srv)
 		srv->data_version = v;
 		server_directory_changed(srv);
 	}
+}
+
+void server_notify_user(struct kr_server *srv, int64_t user_id, json_t *msg)
+{
+	for (struct kr_session *s = srv->sessions; msg && s; s = s->next)
+		if (s->authed && s->user_id == user_id && !s->closing)
+			session_reply(s, json_incref(msg));
+	json_decref(msg);
 }
 
 static void poll_directory(lws_sorted_usec_list_t *sul)
@@ -255,11 +264,12 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
                volatile sig_atomic_t *stop, volatile sig_atomic_t *reload)
 {
 	struct kr_server srv = {.cfg = cfg, .store = st};
+	char err[512];
 	int rc = 1;
 
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_to_log);
-	if (acl_load(st, &srv.acl) != KR_OK) {
-		kr_log(KR_LOG_ERROR, "cannot load the directory from the store");
+	if (acl_load(st, NULL, &srv.acl, err, sizeof(err)) != KR_OK) {
+		kr_log(KR_LOG_ERROR, "cannot start: %s", err);
 		return 1;
 	}
 	srv.data_version = store_data_version(st);
@@ -279,6 +289,7 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 		if (*reload) {
 			*reload = 0;
 			reload_config(&srv, config_path);
+			server_directory_changed(&srv); /* circle policies too */
 		}
 		if (lws_service(srv.ctx, 0) < 0)
 			break;

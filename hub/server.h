@@ -48,4 +48,7 @@ void server_directory_changed(struct kr_server *srv);
  */
 void server_sync_directory(struct kr_server *srv);
 
+/* Queue msg (a push) on every live session of user_id. Steals msg. */
+void server_notify_user(struct kr_server *srv, int64_t user_id, json_t *msg);
+
 #endif

@@ -882,7 +882,7 @@ static enum kr_err walk_users(struct kr_store *st, const struct kr_dir_visitor *
  * the policy gate fails closed on it. */
 static enum kr_err walk_circles(struct kr_store *st, const struct kr_dir_visitor *v)
 {
-	static const char sql[] = "SELECT id, key, kind FROM circles";
+	static const char sql[] = "SELECT id, key, kind, policy_file FROM circles";
 	sqlite3_stmt *s = store_prepare(st, sql);
 	int step;
 
@@ -890,7 +890,8 @@ static enum kr_err walk_circles(struct kr_store *st, const struct kr_dir_visitor
 		return KR_EINTERNAL;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		v->circle(v->ud, sqlite3_column_int64(s, 0), col_text(s, 1),
-		          kr_circle_kind_parse(col_text(s, 2)));
+		          kr_circle_kind_parse(col_text(s, 2)),
+		          sqlite3_column_type(s, 3) == SQLITE_NULL ? NULL : col_text(s, 3));
 	sqlite3_reset(s);
 	return store_err(st, step);
 }
@@ -943,4 +944,45 @@ enum kr_err store_dir_walk(struct kr_store *st, const struct kr_dir_visitor *v)
 		rc = walk_roles(st, v);
 	read_end(st, snap);
 	return rc;
+}
+
+enum kr_err store_circle_set_policy(struct kr_store *st, const char *key, const char *policy_file)
+{
+	static const char sql[] = "UPDATE circles SET policy_file = ?2 WHERE key = ?1";
+	struct tx tx = {0};
+	sqlite3_stmt *s;
+	enum kr_err rc = tx_begin(st, &tx);
+
+	if (rc != KR_OK)
+		goto out;
+	rc = KR_EINTERNAL;
+	s = store_prepare(st, sql);
+	if (!s)
+		goto out;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (policy_file)
+		sqlite3_bind_text(s, 2, policy_file, -1, SQLITE_STATIC);
+	rc = store_err(st, step_done(s));
+	if (rc == KR_OK && sqlite3_changes(store_db(st)) == 0)
+		rc = KR_ENOTFOUND;
+out:
+	return tx_end(st, &tx, rc);
+}
+
+enum kr_err store_policy_epoch_bump(struct kr_store *st)
+{
+	static const char sql[] = "UPDATE meta SET value = value + 1 WHERE key = 'policy_epoch'";
+	struct tx tx = {0};
+	sqlite3_stmt *s;
+	enum kr_err rc = tx_begin(st, &tx);
+
+	if (rc != KR_OK)
+		goto out;
+	rc = KR_EINTERNAL;
+	s = store_prepare(st, sql);
+	if (!s)
+		goto out;
+	rc = store_err(st, step_done(s));
+out:
+	return tx_end(st, &tx, rc);
 }

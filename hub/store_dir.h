@@ -95,10 +95,18 @@ enum kr_err store_role_list(struct kr_store *st, const char *circle, json_t **ou
 struct kr_dir_visitor {
 	void *ud;
 	void (*user)(void *ud, int64_t id, const char *name, int64_t org_id, const char *org_key);
-	void (*circle)(void *ud, int64_t id, const char *key, enum kr_circle_kind kind);
+	void (*circle)(void *ud, int64_t id, const char *key, enum kr_circle_kind kind,
+	               const char *policy_file /* NULL: none */);
 	void (*member)(void *ud, int64_t circle_id, int64_t org_id);
 	void (*role)(void *ud, int64_t circle_id, int64_t user_id, enum kr_role role);
 };
 enum kr_err store_dir_walk(struct kr_store *st, const struct kr_dir_visitor *v);
+
+/* Record (or with NULL clear) the policy file of a circle. KR_ENOTFOUND if
+ * no such circle. The caller validates the file first. */
+enum kr_err store_circle_set_policy(struct kr_store *st, const char *key, const char *policy_file);
+
+/* Make a running hub re-read every circle's policy (it watches the store). */
+enum kr_err store_policy_epoch_bump(struct kr_store *st);
 
 #endif

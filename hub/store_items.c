@@ -12,7 +12,8 @@
 
 #define ITEM_COLUMNS                                                                               \
 	"i.cursor, i.id, i.kind, i.circle_id, c.key, i.tlp, i.status, i.title, i.body, "           \
-	"i.indicators, i.tags, i.created, i.author_user_id, i.author_org_id "
+	"i.indicators, i.tags, i.created, i.author_user_id, i.author_org_id, i.created_at, "       \
+	"i.forwarded_from "
 
 static const char *col_text(sqlite3_stmt *s, int i)
 {
@@ -84,6 +85,8 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 	f.created = col_text(s, 11);
 	f.author_user_id = sqlite3_column_int64(s, 12);
 	f.author_org_id = sqlite3_column_int64(s, 13);
+	f.created_at = sqlite3_column_int64(s, 14);
+	f.forwarded_from = sqlite3_column_type(s, 15) == SQLITE_NULL ? NULL : col_text(s, 15);
 	if (f.tlp == KR_TLP_RED) {
 		rc = load_recipients(st, f.cursor, &recipients, &f.n_recipients);
 		if (rc != KR_OK)
@@ -99,12 +102,12 @@ out:
 	return rc;
 }
 
-static void utc_now(char buf[32])
+static void utc_time(int64_t when, char buf[32])
 {
-	time_t now = time(NULL);
+	time_t t = (time_t)when;
 	struct tm tm;
 
-	gmtime_r(&now, &tm);
+	gmtime_r(&t, &tm);
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
@@ -138,6 +141,7 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	    "tags, author_user_id, author_org_id, created) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 	char id[KR_ITEM_ID_LEN + 1], created[32];
+	int64_t created_at = (int64_t)time(NULL);
 	char *ind = NULL, *tags = NULL;
 	sqlite3_stmt *s;
 	int64_t cursor;
@@ -149,7 +153,7 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	tags = json_dumps(in->tags, JSON_COMPACT);
 	if (!ind || !tags || !item_id_generate(id))
 		goto out;
-	utc_now(created);
+	utc_time(created_at, created);
 	rc = store_begin(st);
 	if (rc != KR_OK)
 		goto out;
@@ -170,6 +174,9 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	sqlite3_bind_int64(s, 10, in->author_user_id);
 	sqlite3_bind_int64(s, 11, in->author_org_id);
 	sqlite3_bind_text(s, 12, created, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 13, created_at);
+	if (in->forwarded_from)
+		sqlite3_bind_text(s, 14, in->forwarded_from, -1, SQLITE_STATIC);
 	src = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (src != SQLITE_DONE) {
@@ -315,4 +322,217 @@ enum kr_err store_sub_cursor_set(struct kr_store *st, int64_t user_id, const cha
 	src = sqlite3_step(s);
 	sqlite3_reset(s);
 	return src == SQLITE_DONE ? KR_OK : store_err(st, src);
+}
+
+/* Run a prepared statement to completion; KR_ENOTFOUND when it changed no row. */
+static enum kr_err step_changes(struct kr_store *st, sqlite3_stmt *s)
+{
+	int src = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (src != SQLITE_DONE)
+		return store_err(st, src);
+	return sqlite3_changes(store_db(st)) > 0 ? KR_OK : KR_ENOTFOUND;
+}
+
+enum kr_err store_item_set_status(struct kr_store *st, int64_t cursor, enum kr_status status,
+                                  const char *reason)
+{
+	static const char sql[] =
+	    "UPDATE items SET status = ?2, status_reason = ?3 WHERE cursor = ?1";
+	sqlite3_stmt *s = store_prepare(st, sql);
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, cursor);
+	sqlite3_bind_text(s, 2, kr_status_name(status), -1, SQLITE_STATIC);
+	if (reason)
+		sqlite3_bind_text(s, 3, reason, -1, SQLITE_TRANSIENT);
+	return step_changes(st, s);
+}
+
+/* Bind a text or JSON value of edit[field] to parameter i (NULL: keep). */
+static void bind_edit(sqlite3_stmt *s, int i, const json_t *edit, const char *field)
+{
+	const json_t *v = json_object_get(edit, field);
+	char *text;
+
+	if (json_is_string(v)) {
+		sqlite3_bind_text(s, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+	} else if (v && (text = json_dumps(v, JSON_COMPACT)) != NULL) {
+		sqlite3_bind_text(s, i, text, -1, SQLITE_TRANSIENT);
+		free(text);
+	}
+}
+
+enum kr_err store_item_edit(struct kr_store *st, int64_t cursor, const json_t *edit)
+{
+	static const char sql[] =
+	    "UPDATE items SET title = coalesce(?2, title), body = coalesce(?3, body), "
+	    "indicators = coalesce(?4, indicators), tags = coalesce(?5, tags) "
+	    "WHERE cursor = ?1 AND status = 'pending'";
+	sqlite3_stmt *s = store_prepare(st, sql);
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, cursor);
+	bind_edit(s, 2, edit, "title");
+	bind_edit(s, 3, edit, "body");
+	bind_edit(s, 4, edit, "indicators");
+	bind_edit(s, 5, edit, "tags");
+	return step_changes(st, s);
+}
+
+/* The statements of a republication, in order; ?1 old cursor, ?2 new cursor. */
+static const char sql_mark_old[] = "UPDATE items SET id = id || '~' WHERE cursor = ?1";
+static const char sql_copy[] =
+    "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, tags, "
+    "author_user_id, author_org_id, created, created_at, forwarded_from, status_reason) "
+    "SELECT ?2, kind, circle_id, coalesce(?3, tlp), 'published', title, body, indicators, "
+    "tags, author_user_id, author_org_id, created, created_at, forwarded_from, ?4 "
+    "FROM items WHERE cursor = ?1";
+static const char sql_move_recipients[] =
+    "UPDATE item_recipients SET item_cursor = ?2 WHERE item_cursor = ?1";
+static const char sql_move_requests[] =
+    "UPDATE permission_requests SET item_cursor = ?2 WHERE item_cursor = ?1";
+static const char sql_drop_old[] = "DELETE FROM items WHERE cursor = ?1";
+static const char sql_drop_recipients[] = "DELETE FROM item_recipients WHERE item_cursor = ?1 AND "
+                                          "(SELECT tlp FROM items WHERE cursor = ?1) <> 'RED'";
+
+static enum kr_err run2(struct kr_store *st, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int src;
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	src = sqlite3_step(s);
+	sqlite3_reset(s);
+	return src == SQLITE_DONE ? KR_OK : store_err(st, src);
+}
+
+static enum kr_err copy_item(struct kr_store *st, int64_t old, const char *id, enum kr_tlp tlp,
+                             const char *reason, int64_t *fresh)
+{
+	sqlite3_stmt *s = store_prepare(st, sql_copy);
+	enum kr_err rc;
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, old);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_TRANSIENT);
+	if (tlp != KR_TLP_NONE)
+		sqlite3_bind_text(s, 3, kr_tlp_name(tlp), -1, SQLITE_STATIC);
+	if (reason)
+		sqlite3_bind_text(s, 4, reason, -1, SQLITE_TRANSIENT);
+	rc = step_changes(st, s);
+	*fresh = sqlite3_last_insert_rowid(store_db(st));
+	return rc;
+}
+
+enum kr_err store_item_republish(struct kr_store *st, const struct kr_item *it, enum kr_tlp tlp,
+                                 const char *reason, const json_t *edit, struct kr_item **out)
+{
+	int64_t old = it->cursor, fresh = 0;
+	enum kr_err rc;
+
+	*out = NULL;
+	rc = store_begin(st);
+	if (rc != KR_OK)
+		return rc;
+	if (edit)
+		rc = store_item_edit(st, old, edit);
+	if (rc == KR_OK)
+		rc = run2(st, sql_mark_old, old, 0);
+	if (rc == KR_OK)
+		rc = copy_item(st, old, it->id, tlp, reason, &fresh);
+	if (rc == KR_OK)
+		rc = run2(st, sql_move_recipients, old, fresh);
+	if (rc == KR_OK)
+		rc = run2(st, sql_move_requests, old, fresh);
+	if (rc == KR_OK)
+		rc = run2(st, sql_drop_old, old, 0);
+	if (rc == KR_OK)
+		rc = run2(st, sql_drop_recipients, fresh, 0);
+	if (rc != KR_OK) {
+		store_rollback(st);
+		return rc;
+	}
+	rc = store_commit(st);
+	return rc == KR_OK ? store_item_get(st, it->id, out) : rc;
+}
+
+enum kr_err store_items_pending(struct kr_store *st, int64_t circle_id, int limit, store_item_cb cb,
+                                void *ud)
+{
+	static const char sql[] =
+	    "SELECT " ITEM_COLUMNS "FROM items i JOIN circles c ON c.id = i.circle_id "
+	    "WHERE i.circle_id = ?1 AND i.status = 'pending' "
+	    "ORDER BY i.cursor LIMIT ?2";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	enum kr_err rc = KR_OK;
+	int src;
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, circle_id);
+	sqlite3_bind_int(s, 2, limit);
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		struct kr_item *it;
+		int stop;
+
+		rc = item_from_row(st, s, &it);
+		if (rc != KR_OK)
+			break;
+		stop = cb(ud, it);
+		item_unref(it);
+		if (stop)
+			break;
+	}
+	if (rc == KR_OK && src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = store_err(st, src);
+	sqlite3_reset(s);
+	return rc;
+}
+
+enum kr_err store_posts_since(struct kr_store *st, int64_t user_id, int64_t circle_id,
+                              int64_t since, int64_t *count)
+{
+	static const char sql[] = "SELECT count(*) FROM items WHERE author_user_id = ?1 AND "
+	                          "circle_id = ?2 AND created_at >= ?3 AND forwarded_from IS NULL";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int src;
+
+	*count = 0;
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int64(s, 2, circle_id);
+	sqlite3_bind_int64(s, 3, since);
+	src = sqlite3_step(s);
+	if (src == SQLITE_ROW)
+		*count = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return src == SQLITE_ROW ? KR_OK : store_err(st, src);
+}
+
+enum kr_err store_item_copy_exists(struct kr_store *st, const char *original_id, int64_t circle_id,
+                                   bool *exists)
+{
+	static const char sql[] = "SELECT 1 FROM items WHERE forwarded_from = ?1 AND "
+	                          "circle_id = ?2 AND status <> 'retracted' LIMIT 1";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int src;
+
+	*exists = false;
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_text(s, 1, original_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, circle_id);
+	src = sqlite3_step(s);
+	*exists = src == SQLITE_ROW;
+	sqlite3_reset(s);
+	return (src == SQLITE_ROW || src == SQLITE_DONE) ? KR_OK : store_err(st, src);
 }

@@ -9,6 +9,7 @@
 #define KR_STORE_ITEMS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,7 @@ struct kr_item_new {
 	int64_t author_org_id;
 	const int64_t *recipients;
 	size_t n_recipients;
+	const char *forwarded_from; /* NULL unless a forwarded copy */
 };
 
 /*
@@ -61,5 +63,34 @@ enum kr_err store_sub_cursor_get(struct kr_store *st, int64_t user_id, const cha
 /* Record an ack; the stored cursor only moves forward. */
 enum kr_err store_sub_cursor_set(struct kr_store *st, int64_t user_id, const char *name,
                                  int64_t cursor);
+
+/* Change an item's status (retract, reject); reason may be NULL. */
+enum kr_err store_item_set_status(struct kr_store *st, int64_t cursor, enum kr_status status,
+                                  const char *reason);
+
+/* Apply a moderator's edit ({title?, body?, indicators?, tags?}, already
+ * validated) to a pending item. KR_ENOTFOUND when not pending. */
+enum kr_err store_item_edit(struct kr_store *st, int64_t cursor, const json_t *edit);
+
+/*
+ * Publish an item under a fresh cursor, in one transaction: apply edit (may
+ * be NULL), set tlp (KR_TLP_NONE keeps it), status published, reason. A
+ * newly visible item thus sorts after every cursor subscribers have acked,
+ * so durable subscriptions never skip it. *out: the item as stored now.
+ */
+enum kr_err store_item_republish(struct kr_store *st, const struct kr_item *it, enum kr_tlp tlp,
+                                 const char *reason, const json_t *edit, struct kr_item **out);
+
+/* Pending items of a circle, oldest first, at most limit, handed to cb. */
+enum kr_err store_items_pending(struct kr_store *st, int64_t circle_id, int limit, store_item_cb cb,
+                                void *ud);
+
+/* How many items the user posted to the circle since (epoch seconds). */
+enum kr_err store_posts_since(struct kr_store *st, int64_t user_id, int64_t circle_id,
+                              int64_t since, int64_t *count);
+
+/* Whether a live copy of original_id was already forwarded into the circle. */
+enum kr_err store_item_copy_exists(struct kr_store *st, const char *original_id, int64_t circle_id,
+                                   bool *exists);
 
 #endif

@@ -69,7 +69,8 @@ void subs_refresh(struct kr_session *s)
 	size_t keep = 0;
 
 	for (size_t i = 0; i < s->sub.n_circles; i++)
-		if (policy_may_follow(&s->reader, s->sub.circles[i]) == KR_OK)
+		if (policy_may_follow(&s->reader, s->sub.circles[i],
+		                      acl_policy(s->srv->acl, s->sub.circles[i])) == KR_OK)
 			s->sub.circles[keep++] = s->sub.circles[i];
 	s->sub.n_circles = keep;
 }

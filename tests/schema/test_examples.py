@@ -73,10 +73,24 @@ def first_code(cell):
 
 
 def table_fields(cell):
-    """`a`, `b`? (note) -> {"a": True, "b": False} (name -> required)."""
+    """`a`, `b`? (note) -> {"a": True, "b": False} (name -> required).
+
+    Alternatives such as "`request`? or `item_id`+`status`+`reason`?" (fields
+    that depend on a variant of the message, e.g. notice's event) are
+    optional at the top level: each variant requires its own.
+    """
     cell = re.sub(r"\([^)]*\)", "", cell)  # drop notes such as "(default 100)"
-    return {name: not optional
-            for name, optional in re.findall(r"`([a-z_]+)`(\??)", cell)}
+    fields = {}
+    for part in cell.split(","):
+        variant = re.search(r"`\??\s+or\s+`", part) is not None
+        for name, optional in re.findall(r"`([a-z_]+)`(\??)", part):
+            fields[name] = not (optional or variant)
+    return fields
+
+
+def table_has_variants(cell):
+    """True when the fields cell lists alternatives ("`a`? or `b`+`c`")."""
+    return re.search(r"`\??\s+or\s+`", re.sub(r"\([^)]*\)", "", cell)) is not None
 
 
 def walk(node, where="#"):
@@ -202,6 +216,10 @@ class Protocol(unittest.TestCase):
                 required = {f for f, req in fields.items() if req}
                 self.assertEqual(set(schema.get("required", [])) - {"type"}, required,
                                  f"{mtype}: required fields differ from PROTOCOL.md")
+                if table_has_variants(row[1]):
+                    self.assertTrue(schema.get("oneOf"),
+                                    f"{mtype}: PROTOCOL.md lists alternative fields; "
+                                    "the schema needs a oneOf with one branch per variant")
         self.assertEqual(types, set(SCHEMAS.validators[direction]),
                          f"{direction}/ schemas and PROTOCOL.md's {section!r} table differ")
 

@@ -1,9 +1,11 @@
 /*
- * test_policy.c - the read and post decisions of hub/policy.c, one table
- * row per (TLP, status, reader relation). The rows restate PRODUCT.md's TLP
- * table for the relations this stage knows.
+ * test_policy.c - the decisions of hub/policy.c, one table row per case.
+ * The read rows restate PRODUCT.md's TLP table for every reader relation,
+ * under a closed circle policy and one that publishes CLEAR; the other
+ * tables cover posting, moderation, forwarding, lowering and rosters.
  */
 #include "check.h"
+#include "cpolicy.h"
 #include "model.h"
 #include "policy.h"
 
@@ -13,20 +15,25 @@ enum rel {
 	MEMBER,    /* another member organisation of the home circle */
 	OBSERVER,  /* read-only role in the home circle */
 	MODERATOR, /* secretariat of the home circle */
+	ORGANIZER, /* events role in the home circle */
 	RECIPIENT, /* member named as a RED recipient */
-	OUTSIDER,  /* no membership in the home circle */
+	OUTSIDER,  /* authenticated, no membership in the home circle */
 	REMOVED,   /* was a member; membership gone */
-	ANONYMOUS, /* no user at all */
+	ANONYMOUS, /* no token at all */
+	REL_COUNT
 };
 
 #define CIRCLE     10
 #define OTHER      11
 #define AUTHOR_ID  1
 #define AUTHOR_ORG 100
+#define NOW        2000000000
+#define DAY        86400
 
 static const struct kr_membership m_member[] = {{CIRCLE, KR_ROLE_MEMBER}, {OTHER, KR_ROLE_MEMBER}};
 static const struct kr_membership m_observer[] = {{CIRCLE, KR_ROLE_OBSERVER}};
 static const struct kr_membership m_moderator[] = {{CIRCLE, KR_ROLE_MODERATOR}};
+static const struct kr_membership m_organizer[] = {{CIRCLE, KR_ROLE_ORGANIZER}};
 static const struct kr_membership m_outsider[] = {{OTHER, KR_ROLE_MEMBER}};
 
 static struct kr_reader reader_for(enum rel r)
@@ -42,6 +49,8 @@ static struct kr_reader reader_for(enum rel r)
 		return (struct kr_reader){4, 200, m_observer, 1};
 	case MODERATOR:
 		return (struct kr_reader){5, 300, m_moderator, 1};
+	case ORGANIZER:
+		return (struct kr_reader){8, 300, m_organizer, 1};
 	case RECIPIENT:
 		return (struct kr_reader){6, 400, m_member, 2};
 	case OUTSIDER:
@@ -49,94 +58,119 @@ static struct kr_reader reader_for(enum rel r)
 	case REMOVED:
 		return (struct kr_reader){3, 200, NULL, 0};
 	case ANONYMOUS:
+	case REL_COUNT:
 		break;
 	}
 	return (struct kr_reader){0, 0, NULL, 0};
 }
 
-static const char *const rel_names[] = {"author",   "colleague", "member",
-                                        "observer", "moderator", "recipient",
-                                        "outsider", "removed",   "anonymous"};
-
-struct read_row {
-	enum kr_tlp tlp;
-	enum kr_status status;
-	enum rel rel;
-	enum kr_err want;
-};
+static const char *const rel_names[REL_COUNT] = {"author",    "colleague", "member",    "observer",
+                                                 "moderator", "organizer", "recipient", "outsider",
+                                                 "removed",   "anonymous"};
 
 #define OK  KR_OK
 #define NO  KR_EFORBIDDEN
+#define NA  KR_ENOTALLOWED
 #define PUB KR_STATUS_PUBLISHED
 
-static const struct read_row read_rows[] = {
-    /* CLEAR, GREEN, AMBER, AMBER+STRICT: users of member organisations. */
-    {KR_TLP_CLEAR, PUB, AUTHOR, OK},
-    {KR_TLP_CLEAR, PUB, MEMBER, OK},
-    {KR_TLP_CLEAR, PUB, OBSERVER, OK},
-    {KR_TLP_CLEAR, PUB, OUTSIDER, NO},
-    {KR_TLP_CLEAR, PUB, ANONYMOUS, NO},
-    {KR_TLP_GREEN, PUB, AUTHOR, OK},
-    {KR_TLP_GREEN, PUB, COLLEAGUE, OK},
-    {KR_TLP_GREEN, PUB, MEMBER, OK},
-    {KR_TLP_GREEN, PUB, OBSERVER, OK},
-    {KR_TLP_GREEN, PUB, MODERATOR, OK},
-    {KR_TLP_GREEN, PUB, OUTSIDER, NO},
-    {KR_TLP_GREEN, PUB, REMOVED, NO},
-    {KR_TLP_GREEN, PUB, ANONYMOUS, NO},
-    {KR_TLP_AMBER, PUB, MEMBER, OK},
-    {KR_TLP_AMBER, PUB, OUTSIDER, NO},
-    {KR_TLP_AMBER, PUB, REMOVED, NO},
-    {KR_TLP_AMBER_STRICT, PUB, MEMBER, OK},
-    {KR_TLP_AMBER_STRICT, PUB, OUTSIDER, NO},
-    /* RED: only the author and the named recipients. */
-    {KR_TLP_RED, PUB, AUTHOR, OK},
-    {KR_TLP_RED, PUB, RECIPIENT, OK},
-    {KR_TLP_RED, PUB, COLLEAGUE, NO},
-    {KR_TLP_RED, PUB, MEMBER, NO},
-    {KR_TLP_RED, PUB, MODERATOR, NO},
-    {KR_TLP_RED, PUB, OBSERVER, NO},
-    {KR_TLP_RED, PUB, OUTSIDER, NO},
-    {KR_TLP_RED, PUB, ANONYMOUS, NO},
-    /* Only published items reach anyone but their author. */
-    {KR_TLP_GREEN, KR_STATUS_PENDING, AUTHOR, OK},
-    {KR_TLP_GREEN, KR_STATUS_PENDING, MEMBER, NO},
-    {KR_TLP_GREEN, KR_STATUS_REJECTED, MEMBER, NO},
-    {KR_TLP_GREEN, KR_STATUS_RETRACTED, MEMBER, NO},
-    {KR_TLP_GREEN, KR_STATUS_NONE, MEMBER, NO},
-    /* Unknown labels fail closed. */
-    {KR_TLP_NONE, PUB, MEMBER, NO},
-    {(enum kr_tlp)99, PUB, MEMBER, NO},
+/* Expected read decision for every relation, in enum rel order. */
+struct read_row {
+	enum kr_tlp tlp;
+	enum kr_status status;
+	bool clear_public;
+	enum kr_err want[REL_COUNT];
 };
+
+static const struct read_row read_rows[] = {
+    /*                                   auth col mem obs mod org rec out rem anon */
+    {KR_TLP_CLEAR, PUB, false, {OK, OK, OK, OK, OK, OK, OK, OK, OK, NO}},
+    {KR_TLP_CLEAR, PUB, true, {OK, OK, OK, OK, OK, OK, OK, OK, OK, OK}},
+    {KR_TLP_GREEN, PUB, false, {OK, OK, OK, OK, OK, OK, OK, NO, NO, NO}},
+    {KR_TLP_GREEN, PUB, true, {OK, OK, OK, OK, OK, OK, OK, NO, NO, NO}},
+    {KR_TLP_AMBER, PUB, false, {OK, OK, OK, OK, OK, OK, OK, NO, NO, NO}},
+    {KR_TLP_AMBER, PUB, true, {OK, OK, OK, OK, OK, OK, OK, NO, NO, NO}},
+    {KR_TLP_AMBER_STRICT, PUB, false, {OK, OK, OK, OK, OK, OK, OK, NO, NO, NO}},
+    {KR_TLP_RED, PUB, false, {OK, NO, NO, NO, NO, NO, OK, NO, NO, NO}},
+    {KR_TLP_RED, PUB, true, {OK, NO, NO, NO, NO, NO, OK, NO, NO, NO}},
+    /* Only published items reach anyone but their author. */
+    {KR_TLP_CLEAR, KR_STATUS_PENDING, true, {OK, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {KR_TLP_GREEN, KR_STATUS_PENDING, false, {OK, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {KR_TLP_GREEN, KR_STATUS_REJECTED, false, {OK, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {KR_TLP_CLEAR, KR_STATUS_RETRACTED, true, {OK, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {KR_TLP_GREEN, KR_STATUS_NONE, false, {OK, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    /* Unknown labels fail closed. */
+    {KR_TLP_NONE, PUB, true, {OK, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {(enum kr_tlp)99, PUB, true, {OK, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+};
+
+static struct kr_circle_policy *policy(bool clear_public)
+{
+	struct kr_circle_policy *p = cpolicy_default("c", KR_CIRCLE_SECTOR);
+
+	p->clear_public = clear_public;
+	return p;
+}
+
+static const int64_t red_recipients[] = {6};
+
+static struct kr_item_meta meta(enum kr_tlp tlp, enum kr_status status)
+{
+	return (struct kr_item_meta){
+	    .tlp = tlp,
+	    .status = status,
+	    .kind = KR_KIND_THREAT,
+	    .circle_id = CIRCLE,
+	    .author_user_id = AUTHOR_ID,
+	    .author_org_id = AUTHOR_ORG,
+	    .created_at = NOW - DAY,
+	    .recipients = red_recipients,
+	    .n_recipients = 1,
+	};
+}
 
 static void test_read_table(void)
 {
-	static const int64_t recipients[] = {6};
-	char name[96];
+	char name[128];
+	int cases = 0;
 
-	for (size_t i = 0; i < sizeof(read_rows) / sizeof(read_rows[0]); i++) {
+	for (size_t i = 0; i < CHECK_N(read_rows); i++) {
 		const struct read_row *row = &read_rows[i];
-		struct kr_reader r = reader_for(row->rel);
-		struct kr_item_meta it = {
-		    .tlp = row->tlp,
-		    .status = row->status,
-		    .kind = KR_KIND_THREAT,
-		    .circle_id = CIRCLE,
-		    .author_user_id = AUTHOR_ID,
-		    .author_org_id = AUTHOR_ORG,
-		    .recipients = recipients,
-		    .n_recipients = 1,
-		};
+		struct kr_circle_policy *cp = policy(row->clear_public);
+		struct kr_item_meta it = meta(row->tlp, row->status);
 
-		snprintf(name, sizeof(name), "row %zu: %s %s %s", i,
-		         kr_tlp_name(row->tlp) ? kr_tlp_name(row->tlp) : "?",
-		         kr_status_name(row->status) ? kr_status_name(row->status) : "?",
-		         rel_names[row->rel]);
-		check_case(name);
-		CHECK_EQ_INT(policy_may_read(&r, &it), row->want);
+		for (int rel = 0; rel < REL_COUNT; rel++) {
+			struct kr_reader r = reader_for((enum rel)rel);
+
+			snprintf(name, sizeof(name), "row %zu: %s %s %s %s", i,
+			         kr_tlp_name(row->tlp) ? kr_tlp_name(row->tlp) : "?",
+			         kr_status_name(row->status) ? kr_status_name(row->status) : "?",
+			         row->clear_public ? "public" : "closed", rel_names[rel]);
+			check_case(name);
+			CHECK_EQ_INT(policy_may_read(&r, &it, cp, NOW), row->want[rel]);
+			cases++;
+		}
+		cpolicy_free(cp);
 	}
 	check_case(NULL);
-	CHECK_EQ_INT(policy_may_read(NULL, NULL), NO);
+	printf("policy read matrix: %d cases\n", cases);
+	CHECK_EQ_INT(policy_may_read(NULL, NULL, NULL, NOW), NO);
+}
+
+static void test_retention(void)
+{
+	struct kr_circle_policy *cp = policy(false);
+	struct kr_reader member = reader_for(MEMBER), author = reader_for(AUTHOR);
+	struct kr_item_meta it = meta(KR_TLP_GREEN, PUB);
+
+	cp->retention_days = 30;
+	it.created_at = NOW - 29 * DAY;
+	CHECK_EQ_INT(policy_may_read(&member, &it, cp, NOW), OK);
+	it.created_at = NOW - 31 * DAY;
+	CHECK_EQ_INT(policy_may_read(&member, &it, cp, NOW), NO);
+	CHECK_EQ_INT(policy_may_read(&author, &it, cp, NOW), OK);
+	cp->retention_days = 0; /* keep forever */
+	CHECK_EQ_INT(policy_may_read(&member, &it, cp, NOW), OK);
+	cpolicy_free(cp);
 }
 
 struct post_row {
@@ -144,40 +178,136 @@ struct post_row {
 	enum kr_kind kind;
 	enum kr_tlp tlp;
 	enum kr_err want;
+	bool moderated; /* with "moderation": [kind] in the policy */
 };
 
 static const struct post_row post_rows[] = {
-    {KR_ROLE_MEMBER, KR_KIND_THREAT, KR_TLP_GREEN, OK},
-    {KR_ROLE_MEMBER, KR_KIND_PRACTICE, KR_TLP_CLEAR, OK},
-    {KR_ROLE_MEMBER, KR_KIND_ALERT, KR_TLP_AMBER, OK},
-    {KR_ROLE_MODERATOR, KR_KIND_ALERT, KR_TLP_RED, OK},
-    {KR_ROLE_ORGANIZER, KR_KIND_EVENT, KR_TLP_CLEAR, OK},
-    {KR_ROLE_ORGANIZER, KR_KIND_THREAT, KR_TLP_GREEN, NO},
-    {KR_ROLE_OBSERVER, KR_KIND_THREAT, KR_TLP_GREEN, NO},
-    {KR_ROLE_OBSERVER, KR_KIND_EVENT, KR_TLP_CLEAR, NO},
-    {KR_ROLE_NONE, KR_KIND_THREAT, KR_TLP_GREEN, NO},
-    {KR_ROLE_MEMBER, KR_KIND_ASSESSMENT, KR_TLP_AMBER, NO},
-    {KR_ROLE_MEMBER, KR_KIND_NONE, KR_TLP_GREEN, NO},
-    {KR_ROLE_MEMBER, KR_KIND_THREAT, KR_TLP_NONE, NO},
-    {(enum kr_role)42, KR_KIND_THREAT, KR_TLP_GREEN, NO},
+    {KR_ROLE_MEMBER, KR_KIND_THREAT, KR_TLP_GREEN, OK, true},
+    {KR_ROLE_MEMBER, KR_KIND_PRACTICE, KR_TLP_CLEAR, OK, true},
+    {KR_ROLE_MEMBER, KR_KIND_ALERT, KR_TLP_AMBER, NO, false},
+    {KR_ROLE_MODERATOR, KR_KIND_ALERT, KR_TLP_RED, OK, false},
+    {KR_ROLE_MODERATOR, KR_KIND_THREAT, KR_TLP_GREEN, OK, false},
+    {KR_ROLE_ORGANIZER, KR_KIND_EVENT, KR_TLP_CLEAR, OK, true},
+    {KR_ROLE_ORGANIZER, KR_KIND_THREAT, KR_TLP_GREEN, NO, false},
+    {KR_ROLE_MEMBER, KR_KIND_EVENT, KR_TLP_CLEAR, NO, false},
+    {KR_ROLE_OBSERVER, KR_KIND_THREAT, KR_TLP_GREEN, NO, false},
+    {KR_ROLE_OBSERVER, KR_KIND_EVENT, KR_TLP_CLEAR, NO, false},
+    {KR_ROLE_NONE, KR_KIND_THREAT, KR_TLP_GREEN, NO, false},
+    {KR_ROLE_MEMBER, KR_KIND_ASSESSMENT, KR_TLP_AMBER, NO, false},
+    {KR_ROLE_MEMBER, KR_KIND_NONE, KR_TLP_GREEN, NO, false},
+    {KR_ROLE_MEMBER, KR_KIND_THREAT, KR_TLP_NONE, NA, true},
+    {(enum kr_role)42, KR_KIND_THREAT, KR_TLP_GREEN, NO, false},
 };
 
 static void test_post_table(void)
 {
 	char name[64];
 
-	for (size_t i = 0; i < sizeof(post_rows) / sizeof(post_rows[0]); i++) {
+	for (size_t i = 0; i < CHECK_N(post_rows); i++) {
 		const struct post_row *row = &post_rows[i];
 		struct kr_membership m = {CIRCLE, row->role};
 		struct kr_reader r = {1, 1, &m, 1};
+		struct kr_circle_policy *cp = policy(false);
 
 		snprintf(name, sizeof(name), "post row %zu", i);
 		check_case(name);
-		CHECK_EQ_INT(policy_may_post(&r, CIRCLE, row->kind, row->tlp), row->want);
+		CHECK_EQ_INT(policy_may_post(&r, CIRCLE, row->kind, row->tlp, cp), row->want);
 		/* Nobody posts to a circle they are not in. */
-		CHECK_EQ_INT(policy_may_post(&r, OTHER, row->kind, row->tlp), NO);
+		CHECK_EQ_INT(policy_may_post(&r, OTHER, row->kind, row->tlp, cp), NO);
+		/* A TLP the circle does not use is refused as not_allowed. */
+		cp->tlp_allowed &= ~KR_TLP_BIT(row->tlp);
+		if (row->want == OK)
+			CHECK_EQ_INT(policy_may_post(&r, CIRCLE, row->kind, row->tlp, cp), NA);
+		/* Moderation applies to members' posts, not to moderators'. */
+		CHECK(!policy_needs_moderation(&r, CIRCLE, row->kind, cp) ||
+		      row->kind == KR_KIND_NONE || row->kind == KR_KIND_ASSESSMENT);
+		if (row->kind > KR_KIND_NONE && row->kind < KR_KIND_ASSESSMENT)
+			cp->moderate[row->kind] = true;
+		if (row->want == OK)
+			CHECK_EQ_INT(policy_needs_moderation(&r, CIRCLE, row->kind, cp),
+			             row->role != KR_ROLE_MODERATOR);
+		cpolicy_free(cp);
 	}
 	check_case(NULL);
+}
+
+struct forward_row {
+	enum kr_tlp tlp;
+	bool out, in;      /* home policy lets GREEN out, target lets it in */
+	bool member_of_to; /* the forwarder is in the target circle */
+	enum kr_err want;
+};
+
+static const struct forward_row forward_rows[] = {
+    {KR_TLP_GREEN, true, true, true, OK},        {KR_TLP_GREEN, false, true, true, NA},
+    {KR_TLP_GREEN, true, false, true, NA},       {KR_TLP_GREEN, true, true, false, NO},
+    {KR_TLP_CLEAR, false, false, true, OK},      {KR_TLP_AMBER, true, true, true, NA},
+    {KR_TLP_AMBER_STRICT, true, true, true, NA}, {KR_TLP_RED, true, true, true, NO},
+};
+
+static void test_forward_table(void)
+{
+	static const struct kr_membership both[] = {{CIRCLE, KR_ROLE_MEMBER},
+	                                            {OTHER, KR_ROLE_MEMBER}};
+	char name[64];
+
+	for (size_t i = 0; i < CHECK_N(forward_rows); i++) {
+		const struct forward_row *row = &forward_rows[i];
+		struct kr_reader r = {3, 200, both, row->member_of_to ? 2 : 1};
+		struct kr_circle_policy *from = policy(false), *to = policy(false);
+		struct kr_item_meta it = meta(row->tlp, PUB);
+
+		from->forward_green_out = row->out;
+		to->forward_green_in = row->in;
+		snprintf(name, sizeof(name), "forward row %zu", i);
+		check_case(name);
+		CHECK_EQ_INT(policy_may_forward(&r, &it, from, OTHER, to, NOW), row->want);
+		/* Never into the item's own circle; never by an outsider. */
+		CHECK(policy_may_forward(&r, &it, from, CIRCLE, to, NOW) != OK);
+		struct kr_reader out = reader_for(OUTSIDER);
+		CHECK_EQ_INT(policy_may_forward(&out, &it, from, OTHER, to, NOW), NO);
+		cpolicy_free(from);
+		cpolicy_free(to);
+	}
+	check_case(NULL);
+}
+
+static void test_lower_and_roster(void)
+{
+	struct kr_circle_policy *cp = policy(false);
+	struct kr_item_meta amber = meta(KR_TLP_AMBER, PUB);
+	struct kr_reader member = reader_for(MEMBER), mod = reader_for(MODERATOR),
+	                 out = reader_for(OUTSIDER), anon = reader_for(ANONYMOUS);
+
+	CHECK_EQ_INT(policy_may_lower(&amber, KR_TLP_GREEN, cp), OK);
+	CHECK_EQ_INT(policy_may_lower(&amber, KR_TLP_CLEAR, cp), OK);
+	CHECK_EQ_INT(policy_may_lower(&amber, KR_TLP_AMBER, cp), NA);
+	CHECK_EQ_INT(policy_may_lower(&amber, KR_TLP_RED, cp), NA);
+	CHECK_EQ_INT(policy_may_lower(&amber, KR_TLP_NONE, cp), NA);
+	cp->tlp_allowed &= ~KR_TLP_BIT(KR_TLP_CLEAR);
+	CHECK_EQ_INT(policy_may_lower(&amber, KR_TLP_CLEAR, cp), NA);
+
+	CHECK_EQ_INT(policy_may_see_roster(&member, CIRCLE, cp), NO);
+	CHECK_EQ_INT(policy_may_see_roster(&mod, CIRCLE, cp), OK);
+	cp->roster_visible = true;
+	CHECK_EQ_INT(policy_may_see_roster(&member, CIRCLE, cp), OK);
+	CHECK_EQ_INT(policy_may_see_roster(&out, CIRCLE, cp), NO);
+	CHECK_EQ_INT(policy_may_see_roster(&anon, CIRCLE, cp), NO);
+
+	CHECK_EQ_INT(policy_may_follow(&member, CIRCLE, cp), OK);
+	CHECK_EQ_INT(policy_may_follow(&out, CIRCLE, cp), NO);
+	CHECK_EQ_INT(policy_may_follow(&anon, CIRCLE, cp), NO);
+	cp->clear_public = true;
+	CHECK_EQ_INT(policy_may_follow(&anon, CIRCLE, cp), OK);
+	CHECK_EQ_INT(policy_may_follow(&anon, CIRCLE, NULL), NO);
+
+	CHECK_EQ_INT(policy_may_moderate(&mod, CIRCLE), OK);
+	CHECK_EQ_INT(policy_may_moderate(&member, CIRCLE), NO);
+	struct kr_item_meta pending = meta(KR_TLP_GREEN, KR_STATUS_PENDING);
+	CHECK_EQ_INT(policy_may_review(&mod, &pending, cp), OK);
+	CHECK_EQ_INT(policy_may_review(&member, &pending, cp), NO);
+	CHECK_EQ_INT(policy_may_review(&mod, &amber, cp), NO); /* published: not a review */
+	cpolicy_free(cp);
 }
 
 static void test_role_lookup(void)
@@ -193,8 +323,6 @@ static void test_role_lookup(void)
 	CHECK_EQ_INT(policy_role(&r, 7), KR_ROLE_NONE);
 	CHECK_EQ_INT(policy_role(&r, 10), KR_ROLE_NONE);
 	CHECK_EQ_INT(policy_role(NULL, 2), KR_ROLE_NONE);
-	CHECK_EQ_INT(policy_may_follow(&r, 5), OK);
-	CHECK_EQ_INT(policy_may_follow(&r, 7), NO);
 	CHECK_EQ_INT(policy_may_receive_red(KR_ROLE_OBSERVER), OK);
 	CHECK_EQ_INT(policy_may_receive_red(KR_ROLE_NONE), NO);
 }
@@ -202,7 +330,10 @@ static void test_role_lookup(void)
 int main(void)
 {
 	test_read_table();
+	test_retention();
 	test_post_table();
+	test_forward_table();
+	test_lower_and_roster();
 	test_role_lookup();
 	return check_finish();
 }

@@ -269,7 +269,8 @@ static void test_errors(void)
 	    {KR_EFIELD, "unknown_field", 6}, {KR_EINVAL, "invalid_field", 6},
 	    {KR_ELABEL, "unknown_label", 6}, {KR_EAUTHREQ, "auth_required", 3},
 	    {KR_EAUTH, "auth_failed", 3},    {KR_EFORBIDDEN, "forbidden", 4},
-	    {KR_ENOTFOUND, "not_found", 5},  {KR_EOVERLOADED, "overloaded", 7},
+	    {KR_ENOTFOUND, "not_found", 5},  {KR_ENOTALLOWED, "not_allowed", 4},
+	    {KR_ERATELIMIT, "rate_limited", 7}, {KR_EOVERLOADED, "overloaded", 7},
 	    {KR_EINTERNAL, "internal", 7},
 	};
 	bool listed[KR_ERR__COUNT] = {false};

@@ -267,11 +267,13 @@ static void on_user(void *ud, int64_t id, const char *name, int64_t org_id, cons
 		snprintf(w->users[id], sizeof(w->users[id]), "%s", name);
 }
 
-static void on_circle(void *ud, int64_t id, const char *key, enum kr_circle_kind kind)
+static void on_circle(void *ud, int64_t id, const char *key, enum kr_circle_kind kind,
+		      const char *policy_file)
 {
 	struct walk_seen *w = ud;
 
 	(void)kind;
+	(void)policy_file;
 	if (id > 0 && id < 16)
 		snprintf(w->circles[id], sizeof(w->circles[id]), "%s", key);
 }

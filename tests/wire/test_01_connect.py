@@ -119,22 +119,35 @@ class ConnectTest(HubTestCase):
         connect(self.hub, self.fx, "peer").whoami()
 
     def test_requests_before_auth_get_auth_required(self):
-        c = self.hub.client(label="unauth")
-        requests = [
+        """Without a token a session is an anonymous reader: everything but
+        reads needs auth; reads see nothing of a circle that does not publish
+        CLEAR (this fixture's circles do not)."""
+        c = self.hub.client(label="unauth", auth=False)
+        needs_auth = [
             {"type": "whoami"},
             {"type": "circles"},
+            {"type": "roster", "circle": self.fx.circle},
             {"type": "post", "item": make_item(self.fx.circle)},
-            {"type": "get", "item_id": "it_0000000000000001"},
-            {"type": "history", "circle": self.fx.circle},
-            {"type": "subscribe"},
-            {"type": "unsubscribe"},
             {"type": "ack", "name": "n", "cursor": 1},
+            {"type": "forward", "item_id": "it_0000000000000001", "to": self.fx.other},
+            {"type": "retract", "item_id": "it_0000000000000001"},
+            {"type": "request", "item_id": "it_0000000000000001", "action": "lower_tlp",
+             "tlp": "CLEAR"},
+            {"type": "requests"},
+            {"type": "decide", "request_id": "pr_0000000000000001", "decision": "grant"},
+            {"type": "moderation", "circle": self.fx.circle},
+            {"type": "moderate", "item_id": "it_0000000000000001", "decision": "approve"},
         ]
-        for i, obj in enumerate(requests):
+        for i, obj in enumerate(needs_auth):
             with self.subTest(type=obj["type"]):
                 obj = dict(obj, id=f"pre-{i}")
                 err = c.error(obj, "auth_required")
                 self.assertEqual(err["ref"], f"pre-{i}")
+        # Anonymous reads: refused for a closed circle, nothing subscribed.
+        c.error({"type": "history", "circle": self.fx.circle}, "forbidden")
+        c.error({"type": "subscribe", "circles": [self.fx.circle]}, "forbidden")
+        self.assertEqual(c.ok({"type": "subscribe"}, "subscribed")["circles"], [])
+        c.ok({"type": "unsubscribe"}, "unsubscribed")
         # The same connection can still authenticate, and the post was not stored.
         c.auth(self.fx.token["author"])
         self.assertEqual(c.history(self.fx.circle)["items"], [])

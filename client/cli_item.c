@@ -1,0 +1,82 @@
+/*
+ * cli_item.c - one item for people (see cli_print_item() in cli.h), as
+ * `kairan get` and `kairan moderate show` print it.
+ */
+#include "cli.h"
+
+/* One "label  value" line of an item, skipped when the value is absent. */
+static void item_field(const char *label, const json_t *v)
+{
+	if (json_is_string(v)) {
+		printf("%-15s", label);
+		cli_print_text(stdout, json_string_value(v), true);
+		fputc('\n', stdout);
+	} else if (json_is_integer(v)) {
+		printf("%-15s%" JSON_INTEGER_FORMAT "\n", label, json_integer_value(v));
+	}
+}
+
+/* A "label  a, b, c" line for an array of strings, skipped when empty. */
+static void item_list(const char *label, const json_t *a)
+{
+	const json_t *v;
+	size_t i;
+
+	if (json_array_size(a) == 0)
+		return;
+	printf("%-15s", label);
+	json_array_foreach(a, i, v)
+	{
+		fputs(i ? ", " : "", stdout);
+		cli_print_text(stdout, json_string_value(v), true);
+	}
+	fputc('\n', stdout);
+}
+
+/* The indicators as "  TYPE    ROLE      VALUE" lines, nothing when there are none. */
+static void item_indicators(const json_t *inds)
+{
+	const json_t *ind;
+	size_t i;
+
+	if (json_array_size(inds) == 0)
+		return;
+	fputs("\nindicators:\n", stdout);
+	json_array_foreach(inds, i, ind)
+	{
+		const char *role = json_string_value(json_object_get(ind, "role"));
+
+		fputs("  ", stdout);
+		cli_print_cell(stdout, json_string_value(json_object_get(ind, "type")), 8);
+		cli_print_cell(stdout, role ? role : "unknown", 10);
+		cli_print_text(stdout, json_string_value(json_object_get(ind, "value")), true);
+		fputc('\n', stdout);
+	}
+}
+
+void cli_print_item(const json_t *item)
+{
+	const char *tlp = json_string_value(json_object_get(item, "tlp"));
+
+	cli_print_text(stdout, json_string_value(json_object_get(item, "title")), true);
+	fputs("\n\n", stdout);
+	item_field("id", json_object_get(item, "id"));
+	if (tlp) {
+		printf("%-15sTLP:", "tlp");
+		cli_print_text(stdout, tlp, true);
+		fputc('\n', stdout);
+	}
+	item_field("circle", json_object_get(item, "circle"));
+	item_field("kind", json_object_get(item, "kind"));
+	item_field("status", json_object_get(item, "status"));
+	item_field("created", json_object_get(item, "created"));
+	item_field("cursor", json_object_get(item, "cursor"));
+	item_field("forwarded from", json_object_get(item, "forwarded_from"));
+	item_field("author org", json_object_get(item, "author_org"));
+	item_list("tags", json_object_get(item, "tags"));
+	item_list("recipients", json_object_get(item, "recipients"));
+	fputc('\n', stdout);
+	cli_print_text(stdout, json_string_value(json_object_get(item, "body")), false);
+	fputc('\n', stdout);
+	item_indicators(json_object_get(item, "indicators"));
+}

@@ -1,0 +1,53 @@
+/*
+ * handle_retract.c - `retract`: the author withdraws an item. It leaves
+ * every read path at once, and subscribers who could read it are told.
+ */
+#include "handlers.h"
+#include "reader.h"
+#include "server.h"
+#include "store_items.h"
+
+static const struct kr_field retract_fields[] = {
+    {"item_id", KR_F_STRING, true},
+};
+
+KR_HANDLER(handle_retract)
+{
+	const char *id = json_string_value(json_object_get(env->msg, "item_id"));
+	struct kr_item *it = NULL;
+	json_t *view = NULL;
+	enum kr_err rc;
+
+	rc = kr_fields_check(env->msg, retract_fields, 1, true, err, errlen);
+	if (rc == KR_OK)
+		rc = store_item_get(s->srv->store, id, &it);
+	if (rc == KR_ENOTFOUND)
+		snprintf(err, errlen, "no item '%.32s'", id);
+	if (rc != KR_OK)
+		goto out;
+	/* Readers who are not the author learn only that they may not. */
+	if (it->meta.author_user_id != s->user_id) {
+		rc = reader_view(s, it, &view) == KR_OK ? KR_EFORBIDDEN : KR_ENOTFOUND;
+		snprintf(err, errlen,
+		         rc == KR_EFORBIDDEN ? "only the author may retract an item"
+		                             : "no item '%.32s'",
+		         id);
+		goto out;
+	}
+	if (it->meta.status == KR_STATUS_RETRACTED) {
+		snprintf(err, errlen, "item '%.32s' is already retracted", id);
+		rc = KR_EINVAL;
+		goto out;
+	}
+	rc = store_item_set_status(s->srv->store, it->cursor, KR_STATUS_RETRACTED, NULL);
+	if (rc != KR_OK)
+		goto out;
+	session_reply(
+	    s, json_pack("{s:s, s:s?, s:s}", "type", "retracted", "ref", env->id, "item_id", id));
+	if (it->meta.status == KR_STATUS_PUBLISHED)
+		reader_notify_retraction(s->srv, it);
+out:
+	json_decref(view);
+	item_unref(it);
+	return rc;
+}
