@@ -32,6 +32,7 @@
 #include "log.h"
 #include "model.h"
 #include "store.h"
+#include "cpolicy.h"
 #include "store_dir.h"
 #include "token.h"
 #include "utf8.h"
@@ -555,41 +556,58 @@ static int cmd_user_revoke(struct admin *a)
 
 /* ---- circles --------------------------------------------------------- */
 
-/* Resolve --policy to an absolute path of a JSON object file, so the hub
- * finds it whatever its working directory. A new string or NULL (message
- * printed, *ex set). */
-static char *policy_path(const char *file, int *ex)
+/* An absolute version of path (new string), so the hub finds the file
+ * whatever its working directory; NULL when out of memory or cwd unknown. */
+static char *absolute(const char *file)
 {
-	char cwd[4096], *path = NULL;
-	json_error_t jerr;
-	json_t *doc = NULL;
+	char cwd[4096], *path;
 	size_t len;
 
-	*ex = (int)kr_err_exit(KR_EINTERNAL);
-	if (file[0] != '/' && !getcwd(cwd, sizeof(cwd))) {
-		fprintf(stderr, PROG ": cannot resolve %s: %s\n", file, strerror(errno));
-		goto out;
-	}
+	if (file[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+		return NULL;
 	len = strlen(file) + (file[0] == '/' ? 0 : strlen(cwd) + 1) + 1;
 	path = malloc(len);
-	if (!path)
-		goto out;
-	snprintf(path, len, "%s%s%s", file[0] == '/' ? "" : cwd, file[0] == '/' ? "" : "/", file);
-	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!json_is_object(doc)) {
-		bool missing = !doc && access(path, F_OK) != 0;
-
-		fprintf(stderr, PROG ": policy file %s: %s\n", file,
-		        missing ? "no such file"
-		        : doc   ? "not a JSON object"
-		                : jerr.text);
-		*ex = (int)kr_err_exit(missing ? KR_ENOTFOUND : KR_EINVAL);
-		free(path);
-		path = NULL;
-	}
-out:
-	json_decref(doc);
+	if (path)
+		snprintf(path, len, "%s%s%s", file[0] == '/' ? "" : cwd, file[0] == '/' ? "" : "/",
+		         file);
 	return path;
+}
+
+/*
+ * Validate a policy file for circle (NULL: any circle) and return its
+ * absolute path (new string), or NULL with the reason printed (naming the
+ * file and the field) and *ex set.
+ */
+static char *policy_path(const char *file, const char *circle, int *ex)
+{
+	struct kr_circle_policy *p = NULL;
+	char err[512], *path = absolute(file);
+	enum kr_err rc;
+
+	*ex = (int)kr_err_exit(KR_EINTERNAL);
+	if (!path) {
+		fprintf(stderr, PROG ": cannot resolve %s: %s\n", file, strerror(errno));
+		return NULL;
+	}
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, PROG ": policy file %s: %s\n", file, strerror(errno));
+		*ex = (int)kr_err_exit(KR_ENOTFOUND);
+		goto fail;
+	}
+	rc = cpolicy_load_file(path, &p, err, sizeof(err));
+	if (rc == KR_OK && circle && strcmp(p->circle, circle) != 0) {
+		snprintf(err, sizeof(err), "%s: circle: the file is for circle '%s', not '%s'",
+		         path, p->circle, circle);
+		rc = KR_EINVAL;
+	}
+	cpolicy_free(p);
+	if (rc == KR_OK)
+		return path;
+	fprintf(stderr, PROG ": %s\n", err);
+	*ex = (int)kr_err_exit(rc);
+fail:
+	free(path);
+	return NULL;
 }
 
 static int cmd_circle_add(struct admin *a)
@@ -606,7 +624,7 @@ static int cmd_circle_add(struct admin *a)
 		                  "regional, public)",
 		                  kind_s);
 	if (policy) {
-		path = policy_path(policy, &ex);
+		path = policy_path(policy, key, &ex);
 		if (!path)
 			goto out;
 	}
@@ -779,6 +797,139 @@ static int cmd_role_list(struct admin *a)
 
 /* ---- the command table ----------------------------------------------- */
 
+/* ---- circle policies -------------------------------------------------- */
+
+static int cmd_policy_set(struct admin *a)
+{
+	const char *circle = arg(a, 0);
+	char *path = NULL;
+	enum kr_err rc;
+	int ex;
+
+	path = policy_path(arg(a, 1), circle, &ex);
+	if (!path)
+		return ex;
+	ex = store_need(a);
+	if (ex)
+		goto out;
+	rc = store_circle_set_policy(a->st, circle, path);
+	if (rc != KR_OK) {
+		ex =
+		    fail(a, rc, rc == KR_ENOTFOUND ? "no circle %s" : "cannot set the policy of %s",
+		         circle);
+		goto out;
+	}
+	ex = done(a, json_pack("{s:b, s:s, s:s}", "ok", 1, "circle", circle, "policy", path),
+	          "circle %s now follows %s; a running hub applies it at once", circle, path);
+out:
+	free(path);
+	return ex;
+}
+
+static int cmd_policy_check(struct admin *a)
+{
+	int ex;
+	char *path = policy_path(arg(a, 0), NULL, &ex);
+
+	if (!path)
+		return ex;
+	ex =
+	    done(a, json_pack("{s:b, s:s}", "ok", 1, "policy", path), "%s is a valid policy", path);
+	free(path);
+	return ex;
+}
+
+/* The circles of the store with their policy files (new reference). */
+static int circles_load(struct admin *a, json_t **list)
+{
+	int ex = store_need(a);
+	enum kr_err rc;
+
+	if (ex)
+		return ex;
+	rc = store_circle_list(a->st, list);
+	return rc == KR_OK ? 0 : fail(a, rc, "cannot list circles");
+}
+
+static int cmd_policy_show(struct admin *a)
+{
+	const char *circle = arg(a, 0), *file = NULL;
+	struct kr_circle_policy *p = NULL;
+	json_t *list = NULL, *c, *out;
+	enum kr_err rc = KR_ENOTFOUND;
+	char err[512] = "";
+	size_t i;
+	int ex = circles_load(a, &list);
+
+	if (ex)
+		return ex;
+	json_array_foreach(list, i, c)
+	{
+		if (strcmp(json_string_value(json_object_get(c, "circle")), circle) != 0)
+			continue;
+		file = json_string_value(json_object_get(c, "policy"));
+		p = file ? NULL
+		         : cpolicy_default(circle, kr_circle_kind_parse(json_string_value(
+		                                       json_object_get(c, "kind"))));
+		rc = file ? cpolicy_load_file(file, &p, err, sizeof(err))
+		          : (p ? KR_OK : KR_EINTERNAL);
+		break;
+	}
+	if (rc != KR_OK) {
+		snprintf(a->err, sizeof(a->err), "%s", err);
+		ex = fail(a, rc, !err[0] ? "no circle %s" : "policy of %s", circle);
+		goto out;
+	}
+	out = cpolicy_to_json(p);
+	json_object_set_new(out, "$source", json_string(file ? file : "(built-in default)"));
+	json_print(out);
+	json_decref(out);
+out:
+	cpolicy_free(p);
+	json_decref(list);
+	return ex;
+}
+
+static int cmd_policy_reload(struct admin *a)
+{
+	json_t *list = NULL, *c;
+	size_t i, files = 0, bad = 0;
+	enum kr_err rc;
+	int ex = circles_load(a, &list);
+
+	if (ex)
+		return ex;
+	json_array_foreach(list, i, c)
+	{
+		const char *file = json_string_value(json_object_get(c, "policy"));
+		struct kr_circle_policy *p = NULL;
+		char err[512];
+
+		if (!file)
+			continue;
+		files++;
+		if (cpolicy_load_file(file, &p, err, sizeof(err)) != KR_OK) {
+			fprintf(stderr, PROG ": %s\n", err);
+			bad++;
+		}
+		cpolicy_free(p);
+	}
+	json_decref(list);
+	if (bad) {
+		fprintf(stderr,
+		        PROG ": %zu of %zu policies refused; nothing reloaded, the hub keeps "
+		             "the policies in force\n",
+		        bad, files);
+		return (int)kr_err_exit(KR_EINVAL);
+	}
+	rc = store_policy_epoch_bump(a->st);
+	if (rc != KR_OK)
+		return fail(a, rc, "cannot signal the reload");
+	return done(a, json_pack("{s:b, s:I}", "ok", 1, "policies", (json_int_t)files),
+	            "%zu policy file%s valid; a running hub re-reads them now", files,
+	            files == 1 ? "" : "s");
+}
+
 static const struct cmd commands[] = {
     {"org", "add", 1, 1,
      BIT(OPT_NAME) | BIT(OPT_DOMAIN) | BIT(OPT_PERSON) | BIT(OPT_INDUSTRY) | BIT(OPT_EMPLOYEES),
@@ -802,7 +953,8 @@ static const struct cmd commands[] = {
     {"circle", "add", 1, 1, BIT(OPT_KIND) | BIT(OPT_NAME) | BIT(OPT_POLICY), cmd_circle_add,
      "circle add ID [--kind sector|cross-sector|regional|public] [--name NAME] "
      "[--policy FILE]",
-     "add a circle (kind defaults to sector)"},
+     "add a circle (kind defaults to sector; without --policy it follows the built-in "
+     "default for its kind)"},
     {"circle", "list", 0, 0, 0, cmd_circle_list, "circle list", "list circles"},
     {"circle", "remove", 1, 1, 0, cmd_circle_remove, "circle remove ID",
      "remove a circle that holds no items"},
@@ -817,6 +969,14 @@ static const struct cmd commands[] = {
      "set a user's role in a circle its organisation belongs to"},
     {"role", "list", 1, 1, 0, cmd_role_list, "role list CIRCLE",
      "list every user of the circle's member organisations with its role"},
+    {"policy", "set", 2, 1, 0, cmd_policy_set, "policy set CIRCLE FILE",
+     "validate FILE and make it the circle's policy (applied at once)"},
+    {"policy", "show", 1, 1, 0, cmd_policy_show, "policy show CIRCLE",
+     "print the policy in force for a circle (its file, or the built-in default)"},
+    {"policy", "check", 1, 0, 0, cmd_policy_check, "policy check FILE",
+     "validate a policy file without changing anything"},
+    {"policy", "reload", 0, 0, 0, cmd_policy_reload, "policy reload",
+     "validate every circle's policy file, then make a running hub re-read them"},
 };
 
 static const size_t n_commands = sizeof(commands) / sizeof(commands[0]);

@@ -29,7 +29,7 @@
 #define N(a)   (sizeof(a) / sizeof((a)[0]))
 #define OFF(f) offsetof(struct kr_circle_policy, f)
 
-#define LABEL_MAX         64   /* pattern name and placeholder */
+#define TEXT_MAX_BYTES    64   /* pattern name and placeholder */
 #define PATTERN_MAX_BYTES 1024 /* one regular expression */
 #define PATTERNS_MAX      64
 #define LABEL_BITS        32 /* label values must fit in an unsigned bit set */
@@ -105,7 +105,7 @@ static const char *type_name(const json_t *v)
 	case JSON_INTEGER:
 		return "an integer";
 	case JSON_REAL:
-		return "a number with a fraction";
+		return "a decimal number";
 	case JSON_TRUE:
 	case JSON_FALSE:
 		return "a boolean";
@@ -264,7 +264,7 @@ struct object;
 enum ftype {
 	F_BOOL,   /* bool at offset */
 	F_INT,    /* int at offset, min..max */
-	F_STRING, /* const char * at offset (borrowed from the document), 1..max bytes */
+	F_STRING, /* const char * at offset (borrowed from the document), min..max bytes */
 	F_OBJECT, /* a nested object read by sub, into the same target */
 	F_FUNC,   /* read by fn */
 };
@@ -429,7 +429,6 @@ static bool read_post(struct ctx *c, const json_t *v, void *target)
 	json_t *roles;
 	size_t old;
 	int kind;
-	bool ok = true;
 
 	if (!json_is_object(v))
 		return fail(c, "expected an object (kind: [roles]), got %s", type_name(v));
@@ -439,8 +438,7 @@ static bool read_post(struct ctx *c, const json_t *v, void *target)
 			continue;
 		old = path_push_key(c, key);
 		kind = label_lookup(c, &kinds, key);
-		ok = kind > 0 && read_label_set(c, roles, &post_roles, false, &p->post_roles[kind]);
-		if (!ok)
+		if (!kind || !read_label_set(c, roles, &post_roles, false, &p->post_roles[kind]))
 			return false;
 		path_pop(c, old);
 	}
@@ -515,9 +513,9 @@ static bool read_regex(struct ctx *c, const json_t *v, void *target)
 }
 
 static const struct field pattern_fields[] = {
-    {"name", true, F_STRING, offsetof(struct pattern, name), 1, LABEL_MAX, NULL, NULL},
+    {"name", true, F_STRING, offsetof(struct pattern, name), 1, TEXT_MAX_BYTES, NULL, NULL},
     {"pattern", true, F_FUNC, 0, 0, 0, NULL, read_regex},
-    {"placeholder", true, F_STRING, offsetof(struct pattern, placeholder), 1, LABEL_MAX, NULL,
+    {"placeholder", true, F_STRING, offsetof(struct pattern, placeholder), 1, TEXT_MAX_BYTES, NULL,
      NULL},
 };
 static const struct object pattern_object = {pattern_fields, N(pattern_fields)};

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -131,14 +132,57 @@ static enum kr_err seed_orgs(struct kr_store *st, char *err, size_t errlen)
 	return rc;
 }
 
-static enum kr_err seed_circles(struct kr_store *st, char *err, size_t errlen)
+/*
+ * Write the compiled-in policy of circle key to DATA/policies/KEY.json and
+ * return its absolute path in path (empty when the demo has none for it).
+ */
+static enum kr_err policy_write(const char *data_dir, const char *key, char *path, size_t len,
+                                char *err, size_t errlen)
+{
+	char name[96], dir[4096], *real = realpath(data_dir, NULL);
+	enum kr_err rc = KR_EINTERNAL;
+	FILE *f = NULL;
+
+	path[0] = '\0';
+	snprintf(name, sizeof(name), "%s.json", key);
+	for (size_t i = 0; i < kr_demo_policies_count; i++) {
+		if (strcmp(kr_demo_policies[i].name, name) != 0)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/policies", real ? real : data_dir);
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			goto fail;
+		snprintf(path, len, "%s/%s", dir, name);
+		f = fopen(path, "w");
+		if (!f || fputs(kr_demo_policies[i].text, f) == EOF || fclose(f) != 0) {
+			f = NULL;
+			goto fail;
+		}
+		f = NULL;
+		break;
+	}
+	rc = KR_OK;
+	goto out;
+fail:
+	snprintf(err, errlen, "cannot write the demo policy %s: %s", name, strerror(errno));
+	if (f)
+		fclose(f);
+out:
+	free(real);
+	return rc;
+}
+
+static enum kr_err seed_circles(struct kr_store *st, const char *data_dir, char *err, size_t errlen)
 {
 	enum kr_err rc = KR_OK;
+	char path[4200];
 
 	for (size_t i = 0; i < N(circles) && rc == KR_OK; i++) {
 		const struct demo_circle *c = &circles[i];
 
-		rc = store_circle_add(st, c->key, c->kind, c->name, NULL, err, errlen);
+		rc = policy_write(data_dir, c->key, path, sizeof(path), err, errlen);
+		if (rc == KR_OK)
+			rc = store_circle_add(st, c->key, c->kind, c->name, path[0] ? path : NULL,
+			                      err, errlen);
 		for (size_t j = 0; j < N(orgs) && rc == KR_OK; j++)
 			if (circle_has(c, orgs[j].key))
 				rc = store_member_add(st, c->key, orgs[j].key, err, errlen);
@@ -282,7 +326,7 @@ enum kr_err demo_seed(struct kr_store *st, const char *data_dir, bool *seeded, c
 	}
 	rc = seed_orgs(st, err, errlen);
 	if (rc == KR_OK)
-		rc = seed_circles(st, err, errlen);
+		rc = seed_circles(st, data_dir, err, errlen);
 	if (rc == KR_OK)
 		rc = seed_users(st, dir, data_dir, written, err, errlen);
 	if (rc == KR_OK)

@@ -108,6 +108,17 @@ enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, json_t 
 	return KR_OK;
 }
 
+enum kr_err reader_public_view(struct kr_server *srv, struct kr_item *it, json_t **out)
+{
+	static const struct kr_reader anonymous = {0, 0, NULL, 0};
+	enum kr_err rc = policy_may_read(&anonymous, &it->meta,
+					 acl_policy(srv->acl, it->meta.circle_id),
+					 (int64_t)time(NULL));
+
+	*out = rc == KR_OK ? json_incref(it->view) : NULL;
+	return rc;
+}
+
 void reader_notify_retraction(struct kr_server *srv, const struct kr_item *before)
 {
 	for (struct kr_session *s = srv->sessions; s; s = s->next) {

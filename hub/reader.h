@@ -38,6 +38,12 @@ enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out);
 enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, json_t **out);
 
 /*
+ * The item as an anonymous reader sees it (the public HTTPS feed): KR_OK
+ * with *out a new reference, or KR_EFORBIDDEN.
+ */
+enum kr_err reader_public_view(struct kr_server *srv, struct kr_item *it, json_t **out);
+
+/*
  * Tell every subscriber that could read the item (as it was before its
  * retraction: before) that it is withdrawn.
  */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dispatch.h"
+#include "feed.h"
 #include "log.h"
 #include "reader.h"
 #include "session.h"
@@ -131,12 +132,14 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 		session_destroy(s);
 		return 0;
 	case LWS_CALLBACK_HTTP:
-		/* Only websockets for now; plain HTTP gets a clear 404. */
-		if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND,
-		                           "kairan hub: connect with a websocket client") ||
-		    lws_http_transaction_completed(wsi))
-			return -1;
-		return 0;
+		return s ? feed_http(wsi, srv, &s->http, (const char *)in) : -1;
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return s ? feed_http_writeable(wsi, &s->http) : -1;
+	case LWS_CALLBACK_CLOSED_HTTP:
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (s)
+			feed_http_clear(&s->http);
+		break;
 	default:
 		break;
 	}

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "kr_error.h"
+#include "feed.h"
 #include "outq.h"
 #include "policy.h"
 #include "store_dir.h"
@@ -54,6 +55,8 @@ struct kr_session {
 	bool closing; /* close once the queue has drained */
 
 	struct kr_sub sub;
+
+	struct kr_http_reply http; /* plain HTTP requests (the public feed) */
 };
 
 /* Attach a freshly connected session to the server. */

@@ -138,8 +138,8 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 {
 	static const char sql[] =
 	    "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, "
-	    "tags, author_user_id, author_org_id, created) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	    "tags, author_user_id, author_org_id, created, created_at, forwarded_from) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 	char id[KR_ITEM_ID_LEN + 1], created[32];
 	int64_t created_at = (int64_t)time(NULL);
 	char *ind = NULL, *tags = NULL;
@@ -535,4 +535,37 @@ enum kr_err store_item_copy_exists(struct kr_store *st, const char *original_id,
 	*exists = src == SQLITE_ROW;
 	sqlite3_reset(s);
 	return (src == SQLITE_ROW || src == SQLITE_DONE) ? KR_OK : store_err(st, src);
+}
+
+enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit,
+			       store_item_cb cb, void *ud)
+{
+	static const char sql[] = "SELECT " ITEM_COLUMNS
+				  "FROM items i JOIN circles c ON c.id = i.circle_id "
+				  "WHERE i.circle_id = ?1 AND i.status = 'published' "
+				  "ORDER BY i.cursor DESC LIMIT ?2";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	enum kr_err rc = KR_OK;
+	int src;
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, circle_id);
+	sqlite3_bind_int(s, 2, limit);
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		struct kr_item *it;
+		int stop;
+
+		rc = item_from_row(st, s, &it);
+		if (rc != KR_OK)
+			break;
+		stop = cb(ud, it);
+		item_unref(it);
+		if (stop)
+			break;
+	}
+	if (rc == KR_OK && src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = store_err(st, src);
+	sqlite3_reset(s);
+	return rc;
 }

@@ -89,8 +89,8 @@ static void test_shipped_policies(void)
 	struct kr_circle_policy *p = NULL;
 	char path[1024], err[512];
 
-	CHECK_EQ_INT(check_dir("policies", true), 4);
-	CHECK_EQ_INT(check_dir("policies/examples", false), 4);
+	CHECK(check_dir("policies", true) >= 4);
+	CHECK(check_dir("policies/examples", false) >= 4);
 
 	/* The walkthrough relies on these: a GREEN threat in fin-isac goes out at once. */
 	snprintf(path, sizeof(path), "%s/policies/fin-isac.json", source_dir());
@@ -128,45 +128,32 @@ static const char base_doc[] =
     "   \"patterns\": [{\"$comment\": \"case number\", \"name\": \"案件番号\","
     "                 \"pattern\": \"SB-[0-9]{6}\", \"placeholder\": \"[案件番号]\"}]}}";
 
+/* One change to the base document, at a dotted path ("a.b.0.c": numbers
+ * index arrays; "" is the document itself), with a value in JSON text. */
 enum op {
 	NOP,    /* no change */
-	SET,    /* set the dotted path to value (JSON text); "" replaces the document */
-	DEL,    /* remove the dotted path */
-	APPEND, /* append value to the array at the dotted path */
-};
-
-struct mutation {
-	enum op op;
-	const char *path; /* "a.b.0.c": numbers index arrays */
-	const char *value;
+	SET,    /* set the path to value; "" replaces the document */
+	DEL,    /* remove the path */
+	APPEND, /* append value to the array at the path */
+	MERGE,  /* update the object at the path with value's fields (two changes that
+	         * only make sense together, such as a contradiction) */
 };
 
 struct broken_row {
 	const char *name;
-	struct mutation m, m2; /* m2: a second change where a contradiction needs two */
-	const char *want;      /* expected substring of the message, after "FILE: " */
+	enum op op;
+	const char *path, *value;
+	const char *want; /* the message, after "FILE: ", starts with this */
 };
 
-#define S(p, v)                                                                                    \
-	{                                                                                          \
-		SET, p, v                                                                          \
-	}
-#define D(p)                                                                                       \
-	{                                                                                          \
-		DEL, p, NULL                                                                       \
-	}
-#define A(p, v)                                                                                    \
-	{                                                                                          \
-		APPEND, p, v                                                                       \
-	}
-#define NONE                                                                                       \
-	{                                                                                          \
-		NOP, NULL, NULL                                                                    \
-	}
-#define LONG65 "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""
-#define KEY64                                                                                      \
-	"\"0.b_c-d"                                                                                \
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""
+/* A row's op, path and value. */
+#define S(p, v)   SET, p, v
+#define D(p)      DEL, p, NULL
+#define A(p, v)   APPEND, p, v
+#define M(p, v)   MERGE, p, v
+#define NONE      NOP, NULL, NULL
+#define LONG65    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""
+#define KEY64     "\"0.b_c-daaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""
 #define NO_GREEN  "[\"CLEAR\", \"AMBER\", \"AMBER+STRICT\", \"RED\"]"
 #define NO_CLEAR  "[\"GREEN\", \"AMBER\"]"
 #define NOT_INT   "expected an integer from "
@@ -174,161 +161,161 @@ struct broken_row {
 
 static const struct broken_row broken[] = {
     /* missing fields, at every depth */
-    {"missing circle", D("circle"), NONE, "circle: required field is missing"},
-    {"missing tlp", D("tlp"), NONE, "tlp: required field is missing"},
-    {"missing tlp.allowed", D("tlp.allowed"), NONE, "tlp.allowed: required field is missing"},
-    {"missing tlp.default", D("tlp.default"), NONE, "tlp.default: required field is missing"},
-    {"missing post", D("post"), NONE, "post: required field is missing"},
-    {"missing moderation", D("moderation"), NONE, "moderation: required field is missing"},
-    {"missing clear_public", D("clear_public"), NONE, "clear_public: required field is missing"},
-    {"missing forward", D("forward"), NONE, "forward: required field is missing"},
-    {"missing green_in", D("forward.green_in"), NONE, "forward.green_in: required field"},
-    {"missing green_out", D("forward.green_out"), NONE, "forward.green_out: required field"},
-    {"missing roster_visible", D("roster_visible"), NONE, "roster_visible: required field"},
-    {"missing moderators_see_author", D("moderators_see_author"), NONE,
+    {"missing circle", D("circle"), "circle: required field is missing"},
+    {"missing tlp", D("tlp"), "tlp: required field is missing"},
+    {"missing tlp.allowed", D("tlp.allowed"), "tlp.allowed: required field is missing"},
+    {"missing tlp.default", D("tlp.default"), "tlp.default: required field is missing"},
+    {"missing post", D("post"), "post: required field is missing"},
+    {"missing moderation", D("moderation"), "moderation: required field is missing"},
+    {"missing clear_public", D("clear_public"), "clear_public: required field is missing"},
+    {"missing forward", D("forward"), "forward: required field is missing"},
+    {"missing green_in", D("forward.green_in"), "forward.green_in: required field"},
+    {"missing green_out", D("forward.green_out"), "forward.green_out: required field"},
+    {"missing roster_visible", D("roster_visible"), "roster_visible: required field"},
+    {"missing moderators_see_author", D("moderators_see_author"),
      "moderators_see_author: required field"},
-    {"missing retention_days", D("retention_days"), NONE, "retention_days: required field"},
-    {"missing k", D("k"), NONE, "k: required field is missing"},
-    {"missing rate_limits", D("rate_limits"), NONE, "rate_limits: required field is missing"},
-    {"missing posts_per_hour", D("rate_limits.posts_per_hour"), NONE,
+    {"missing retention_days", D("retention_days"), "retention_days: required field"},
+    {"missing k", D("k"), "k: required field is missing"},
+    {"missing rate_limits", D("rate_limits"), "rate_limits: required field is missing"},
+    {"missing posts_per_hour", D("rate_limits.posts_per_hour"),
      "rate_limits.posts_per_hour: required field is missing"},
-    {"missing anonymisation", D("anonymisation"), NONE, "anonymisation: required field"},
-    {"missing level", D("anonymisation.level"), NONE, "anonymisation.level: required field"},
-    {"missing pseudonym", D("anonymisation.pseudonym"), NONE,
-     "anonymisation.pseudonym: required field"},
-    {"missing pattern name", D("anonymisation.patterns.0.name"), NONE,
+    {"missing anonymisation", D("anonymisation"), "anonymisation: required field"},
+    {"missing level", D("anonymisation.level"), "anonymisation.level: required field"},
+    {"missing pseudonym", D("anonymisation.pseudonym"), "anonymisation.pseudonym: required field"},
+    {"missing pattern name", D("anonymisation.patterns.0.name"),
      "anonymisation.patterns[0].name: required field is missing"},
-    {"missing placeholder", D("anonymisation.patterns.0.placeholder"), NONE,
+    {"missing placeholder", D("anonymisation.patterns.0.placeholder"),
      "anonymisation.patterns[0].placeholder: required field is missing"},
 
     /* unknown fields, at every depth */
-    {"unknown field", S("colour", "\"blue\""), NONE, "colour: " UNKNOWN_F "circle, tlp, post"},
-    {"misspelt field", S("retention_day", "730"), NONE, "retention_day: " UNKNOWN_F},
-    {"unknown in tlp", S("tlp.fallback", "\"GREEN\""), NONE,
+    {"unknown field", S("colour", "\"blue\""), "colour: " UNKNOWN_F "circle, tlp, post"},
+    {"misspelt field", S("retention_day", "730"), "retention_day: " UNKNOWN_F},
+    {"unknown in tlp", S("tlp.fallback", "\"GREEN\""),
      "tlp.fallback: " UNKNOWN_F "allowed, default)"},
-    {"unknown in forward", S("forward.amber_out", "true"), NONE,
+    {"unknown in forward", S("forward.amber_out", "true"),
      "forward.amber_out: " UNKNOWN_F "green_in, green_out)"},
-    {"unknown in rate_limits", S("rate_limits.posts_per_day", "100"), NONE,
+    {"unknown in rate_limits", S("rate_limits.posts_per_day", "100"),
      "rate_limits.posts_per_day: " UNKNOWN_F "posts_per_hour)"},
-    {"unknown in anonymisation", S("anonymisation.scrub_emails", "true"), NONE,
+    {"unknown in anonymisation", S("anonymisation.scrub_emails", "true"),
      "anonymisation.scrub_emails: " UNKNOWN_F "level, pseudonym, patterns)"},
-    {"unknown in pattern", S("anonymisation.patterns.0.flags", "\"i\""), NONE,
+    {"unknown in pattern", S("anonymisation.patterns.0.flags", "\"i\""),
      "anonymisation.patterns[0].flags: " UNKNOWN_F "name, pattern, placeholder)"},
 
     /* wrong types */
-    {"document is an array", S("", "[]"), NONE, "expected an object, got an array"},
-    {"circle not a string", S("circle", "7"), NONE, "circle: expected a string, got an integer"},
-    {"tlp not an object", S("tlp", "[\"AMBER\"]"), NONE, "tlp: expected an object, got an array"},
-    {"allowed not an array", S("tlp.allowed", "\"AMBER\""), NONE,
+    {"document is an array", S("", "[]"), "expected an object, got an array"},
+    {"circle not a string", S("circle", "7"), "circle: expected a string, got an integer"},
+    {"tlp not an object", S("tlp", "[\"AMBER\"]"), "tlp: expected an object, got an array"},
+    {"allowed not an array", S("tlp.allowed", "\"AMBER\""),
      "tlp.allowed: expected an array of TLPs, got a string"},
-    {"allowed holds a number", S("tlp.allowed.1", "2"), NONE,
+    {"allowed holds a number", S("tlp.allowed.1", "2"),
      "tlp.allowed[1]: expected a string (CLEAR, GREEN, AMBER, AMBER+STRICT, RED), got an integer"},
-    {"default not a string", S("tlp.default", "null"), NONE, "tlp.default: expected a string"},
-    {"post not an object", S("post", "[\"threat\"]"), NONE, "post: expected an object"},
-    {"role list not an array", S("post.threat", "\"member\""), NONE,
+    {"default not a string", S("tlp.default", "null"), "tlp.default: expected a string"},
+    {"post not an object", S("post", "[\"threat\"]"), "post: expected an object"},
+    {"role list not an array", S("post.threat", "\"member\""),
      "post.threat: expected an array of roles, got a string"},
-    {"moderation not an array", S("moderation", "{}"), NONE,
+    {"moderation not an array", S("moderation", "{}"),
      "moderation: expected an array of kinds, got an object"},
-    {"clear_public a string", S("clear_public", "\"false\""), NONE,
+    {"clear_public a string", S("clear_public", "\"false\""),
      "clear_public: expected true or false, got a string"},
-    {"clear_public a number", S("clear_public", "0"), NONE, "clear_public: expected true or false"},
-    {"forward a boolean", S("forward", "true"), NONE, "forward: expected an object, got a boolean"},
-    {"roster_visible null", S("roster_visible", "null"), NONE, "roster_visible: expected true or"},
-    {"retention a string", S("retention_days", "\"730\""), NONE,
+    {"clear_public a number", S("clear_public", "0"), "clear_public: expected true or false"},
+    {"forward a boolean", S("forward", "true"), "forward: expected an object, got a boolean"},
+    {"roster_visible null", S("roster_visible", "null"), "roster_visible: expected true or"},
+    {"retention a string", S("retention_days", "\"730\""),
      "retention_days: " NOT_INT "0 to 36500, got a string"},
-    {"k a fraction", S("k", "5.0"), NONE, "k: " NOT_INT "2 to 1000, got a number with a fraction"},
-    {"rate_limits a number", S("rate_limits", "60"), NONE, "rate_limits: expected an object"},
-    {"level a number", S("anonymisation.level", "1"), NONE,
+    {"k a fraction", S("k", "5.0"), "k: " NOT_INT "2 to 1000, got a decimal number"},
+    {"rate_limits a number", S("rate_limits", "60"), "rate_limits: expected an object"},
+    {"level a number", S("anonymisation.level", "1"),
      "anonymisation.level: expected a string (standard, strict), got an integer"},
-    {"patterns an object", S("anonymisation.patterns", "{}"), NONE,
+    {"patterns an object", S("anonymisation.patterns", "{}"),
      "anonymisation.patterns: expected an array of {name, pattern, placeholder}"},
-    {"pattern entry a string", S("anonymisation.patterns.0", "\"SB-[0-9]{6}\""), NONE,
+    {"pattern entry a string", S("anonymisation.patterns.0", "\"SB-[0-9]{6}\""),
      "anonymisation.patterns[0]: expected an object, got a string"},
 
     /* labels */
-    {"unknown TLP", A("tlp.allowed", "\"WHITE\""), NONE,
+    {"unknown TLP", A("tlp.allowed", "\"WHITE\""),
      "tlp.allowed[5]: unknown TLP \"WHITE\" (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)"},
-    {"lowercase TLP", S("tlp.default", "\"amber\""), NONE, "tlp.default: unknown TLP \"amber\""},
-    {"no TLP allowed", S("tlp.allowed", "[]"), NONE, "tlp.allowed: must list at least one TLP"},
-    {"duplicate TLP", A("tlp.allowed", "\"RED\""), NONE, "tlp.allowed[5]: duplicate TLP \"RED\""},
-    {"default not allowed", S("tlp.allowed", "[\"CLEAR\", \"GREEN\", \"RED\"]"), NONE,
+    {"lowercase TLP", S("tlp.default", "\"amber\""), "tlp.default: unknown TLP \"amber\""},
+    {"no TLP allowed", S("tlp.allowed", "[]"), "tlp.allowed: must list at least one TLP"},
+    {"duplicate TLP", A("tlp.allowed", "\"RED\""), "tlp.allowed[5]: duplicate TLP \"RED\""},
+    {"default not allowed", S("tlp.allowed", "[\"CLEAR\", \"GREEN\", \"RED\"]"),
      "tlp.default: AMBER is not in tlp.allowed"},
-    {"unknown kind", S("post.incident", "[\"member\"]"), NONE,
+    {"unknown kind", S("post.incident", "[\"member\"]"),
      "post.incident: unknown kind \"incident\" (threat, practice, alert, event)"},
-    {"assessment in post", S("post.assessment", "[\"member\"]"), NONE,
+    {"assessment in post", S("post.assessment", "[\"member\"]"),
      "post.assessment: assessment is never posted as an item"},
-    {"unknown role", A("post.alert", "\"admin\""), NONE,
+    {"unknown role", A("post.alert", "\"admin\""),
      "post.alert[1]: unknown role \"admin\" (member, moderator, organizer)"},
-    {"observer posts", A("post.threat", "\"observer\""), NONE,
+    {"observer posts", A("post.threat", "\"observer\""),
      "post.threat[2]: observer is a read-only role and may not post"},
-    {"duplicate role", A("post.threat", "\"member\""), NONE,
-     "post.threat[2]: duplicate role \"member\""},
-    {"unknown moderated kind", A("moderation", "\"news\""), NONE,
-     "moderation[1]: unknown kind \"news\""},
-    {"duplicate moderated kind", A("moderation", "\"practice\""), NONE,
+    {"duplicate role", A("post.threat", "\"member\""), "post.threat[2]: duplicate role \"member\""},
+    {"unknown moderated kind", A("moderation", "\"news\""), "moderation[1]: unknown kind \"news\""},
+    {"duplicate moderated kind", A("moderation", "\"practice\""),
      "moderation[1]: duplicate kind \"practice\""},
-    {"assessment moderated", S("moderation", "[\"assessment\"]"), NONE,
+    {"assessment moderated", S("moderation", "[\"assessment\"]"),
      "moderation[0]: assessment is never posted as an item"},
-    {"unknown level", S("anonymisation.level", "\"paranoid\""), NONE,
+    {"unknown level", S("anonymisation.level", "\"paranoid\""),
      "anonymisation.level: unknown anonymisation level \"paranoid\" (standard, strict)"},
-    {"unknown pseudonym", S("anonymisation.pseudonym", "\"per-user\""), NONE,
+    {"unknown pseudonym", S("anonymisation.pseudonym", "\"per-user\""),
      "anonymisation.pseudonym: unknown pseudonym scheme \"per-user\" (per-item, per-circle)"},
 
     /* ranges and syntax */
-    {"k 1", S("k", "1"), NONE, "k: " NOT_INT "2 to 1000, got 1"},
-    {"k 1001", S("k", "1001"), NONE, "k: " NOT_INT "2 to 1000, got 1001"},
-    {"k huge", S("k", "9223372036854775807"), NONE, "k: " NOT_INT "2 to 1000, got 92233720"},
-    {"retention -1", S("retention_days", "-1"), NONE,
-     "retention_days: " NOT_INT "0 to 36500, got -1"},
-    {"retention 36501", S("retention_days", "36501"), NONE, "retention_days: " NOT_INT},
-    {"posts_per_hour -1", S("rate_limits.posts_per_hour", "-1"), NONE,
+    {"k 1", S("k", "1"), "k: " NOT_INT "2 to 1000, got 1"},
+    {"k 1001", S("k", "1001"), "k: " NOT_INT "2 to 1000, got 1001"},
+    {"k huge", S("k", "9223372036854775807"), "k: " NOT_INT "2 to 1000, got 92233720"},
+    {"retention -1", S("retention_days", "-1"), "retention_days: " NOT_INT "0 to 36500, got -1"},
+    {"retention 36501", S("retention_days", "36501"), "retention_days: " NOT_INT},
+    {"posts_per_hour -1", S("rate_limits.posts_per_hour", "-1"),
      "rate_limits.posts_per_hour: " NOT_INT "0 to 100000, got -1"},
-    {"posts_per_hour 100001", S("rate_limits.posts_per_hour", "100001"), NONE,
+    {"posts_per_hour 100001", S("rate_limits.posts_per_hour", "100001"),
      "rate_limits.posts_per_hour: " NOT_INT "0 to 100000, got 100001"},
-    {"circle with a space", S("circle", "\"fin isac\""), NONE,
-     "circle: invalid circle key \"fin isac\""},
-    {"circle uppercase", S("circle", "\"Fin-ISAC\""), NONE, "circle: invalid circle key"},
-    {"circle empty", S("circle", "\"\""), NONE, "circle: invalid circle key"},
-    {"circle starts with a dash", S("circle", "\"-fin\""), NONE, "circle: invalid circle key"},
-    {"circle of 65", S("circle", LONG65), NONE, "circle: invalid circle key"},
-    {"circle in kanji", S("circle", "\"金融\""), NONE, "circle: invalid circle key"},
-    {"circle with NUL", S("circle", "\"fin\\u0000x\""), NONE, "circle: contains a NUL character"},
-    {"bad regex", S("anonymisation.patterns.0.pattern", "\"SB-[0-9\""), NONE,
+    {"circle with a space", S("circle", "\"fin isac\""), "circle: invalid circle key \"fin isac\""},
+    {"circle uppercase", S("circle", "\"Fin-ISAC\""), "circle: invalid circle key"},
+    {"circle empty", S("circle", "\"\""), "circle: invalid circle key"},
+    {"circle starts with a dash", S("circle", "\"-fin\""), "circle: invalid circle key"},
+    {"circle of 65", S("circle", LONG65), "circle: invalid circle key"},
+    {"circle in kanji", S("circle", "\"金融\""), "circle: invalid circle key"},
+    {"circle with NUL", S("circle", "\"fin\\u0000x\""), "circle: contains a NUL character"},
+    {"bad regex", S("anonymisation.patterns.0.pattern", "\"SB-[0-9\""),
      "anonymisation.patterns[0].pattern: invalid regular expression \"SB-[0-9\": "},
-    {"bad regex repetition", S("anonymisation.patterns.0.pattern", "\"SB-{2,1}\""), NONE,
+    {"bad regex repetition", S("anonymisation.patterns.0.pattern", "\"SB-{2,1}\""),
      "anonymisation.patterns[0].pattern: invalid regular expression"},
-    {"regex matching nothing", S("anonymisation.patterns.0.pattern", "\"[0-9]*\""), NONE,
+    {"regex matching nothing", S("anonymisation.patterns.0.pattern", "\"[0-9]*\""),
      "anonymisation.patterns[0].pattern: \"[0-9]*\" matches the empty string"},
-    {"empty regex", S("anonymisation.patterns.0.pattern", "\"\""), NONE,
+    {"empty regex", S("anonymisation.patterns.0.pattern", "\"\""),
      "anonymisation.patterns[0].pattern: must be 1 to 1024 bytes long, got 0"},
-    {"empty name", S("anonymisation.patterns.0.name", "\"\""), NONE,
+    {"empty name", S("anonymisation.patterns.0.name", "\"\""),
      "anonymisation.patterns[0].name: must be 1 to 64 bytes long, got 0"},
-    {"placeholder of 65", S("anonymisation.patterns.0.placeholder", LONG65), NONE,
+    {"placeholder of 65", S("anonymisation.patterns.0.placeholder", LONG65),
      "anonymisation.patterns[0].placeholder: must be 1 to 64 bytes long, got 65"},
     {"name of 22 kanji",
      S("anonymisation.patterns.0.name", "\"" /* 66 bytes */
                                         "金融金融金融金融金融金融金融金融金融金融金融\""),
-     NONE, "anonymisation.patterns[0].name: must be 1 to 64 bytes long, got 66"},
-    {"name with NUL", S("anonymisation.patterns.0.name", "\"a\\u0000b\""), NONE,
+     "anonymisation.patterns[0].name: must be 1 to 64 bytes long, got 66"},
+    {"name with NUL", S("anonymisation.patterns.0.name", "\"a\\u0000b\""),
      "anonymisation.patterns[0].name: contains a NUL character"},
     {"second pattern broken",
      A("anonymisation.patterns", "{\"name\": \"x\", \"pattern\": \"(\","
                                  " \"placeholder\": \"[x]\"}"),
-     NONE, "anonymisation.patterns[1].pattern: invalid regular expression \"(\""},
+     "anonymisation.patterns[1].pattern: invalid regular expression \"(\""},
 
     /* contradictions */
-    {"clear_public without CLEAR", S("clear_public", "true"), S("tlp.allowed", NO_CLEAR),
+    {"clear_public without CLEAR",
+     M("",
+       "{\"clear_public\": true, \"tlp\": {\"allowed\": " NO_CLEAR ", \"default\": \"AMBER\"}}"),
      "clear_public: true, but CLEAR is not in tlp.allowed"},
-    {"green_in without GREEN", S("tlp.allowed", NO_GREEN), NONE,
+    {"green_in without GREEN", S("tlp.allowed", NO_GREEN),
      "forward.green_in: true, but GREEN is not in tlp.allowed"},
-    {"green_out without GREEN", S("tlp.allowed", NO_GREEN), S("forward.green_in", "false"),
+    {"green_out without GREEN",
+     M("", "{\"tlp\": {\"allowed\": " NO_GREEN
+           ", \"default\": \"AMBER\"}, \"forward\": {\"green_in\": false, \"green_out\": true}}"),
      "forward.green_out: true, but GREEN is not in tlp.allowed"},
 };
 
 /* Documents that are odd but valid; check() looks at the result. */
 struct odd_row {
 	const char *name;
-	struct mutation m, m2;
+	enum op op;
+	const char *path, *value;
 	bool (*check)(const struct kr_circle_policy *p);
 };
 
@@ -396,25 +383,28 @@ static bool long_key(const struct kr_circle_policy *p)
 }
 
 static const struct odd_row odd[] = {
-    {"the base itself", NONE, NONE, is_base},
-    {"comment at the top", S("$anything", "{\"circle\": 1}"), NONE, is_base},
-    {"comment in tlp", S("tlp.$comment", "\"AMBER by default\""), NONE, is_base},
-    {"comment in post", S("post.$comment_alert", "[1, 2]"), NONE, is_base},
-    {"comment in forward", S("forward.$", "null"), NONE, is_base},
-    {"comment in rate_limits", S("rate_limits.$comment", "\"per user\""), NONE, is_base},
-    {"comment in anonymisation", S("anonymisation.$comment", "{}"), NONE, is_base},
-    {"comment in a pattern", NONE, NONE, one_pattern},
-    {"kind not listed", D("post.alert"), NONE, no_alert},
-    {"empty role list", S("post.alert", "[]"), NONE, no_alert},
-    {"patterns omitted", D("anonymisation.patterns"), NONE, no_patterns},
-    {"patterns empty", S("anonymisation.patterns", "[]"), NONE, no_patterns},
-    {"only RED", S("tlp", "{\"allowed\": [\"RED\"], \"default\": \"RED\"}"),
-     S("forward", "{\"green_in\": false, \"green_out\": false}"), only_red},
-    {"strict per-circle", S("anonymisation.level", "\"strict\""),
-     S("anonymisation.pseudonym", "\"per-circle\""), strict_per_circle},
+    {"the base itself", NONE, is_base},
+    {"comment at the top", S("$anything", "{\"circle\": 1}"), is_base},
+    {"comment in tlp", S("tlp.$comment", "\"AMBER by default\""), is_base},
+    {"comment in post", S("post.$comment_alert", "[1, 2]"), is_base},
+    {"comment in forward", S("forward.$", "null"), is_base},
+    {"comment in rate_limits", S("rate_limits.$comment", "\"per user\""), is_base},
+    {"comment in anonymisation", S("anonymisation.$comment", "{}"), is_base},
+    {"comment in a pattern", NONE, one_pattern},
+    {"kind not listed", D("post.alert"), no_alert},
+    {"empty role list", S("post.alert", "[]"), no_alert},
+    {"patterns omitted", D("anonymisation.patterns"), no_patterns},
+    {"patterns empty", S("anonymisation.patterns", "[]"), no_patterns},
+    {"only RED",
+     M("", "{\"tlp\": {\"allowed\": [\"RED\"], \"default\": \"RED\"}, \"forward\": {\"green_in\": "
+           "false, \"green_out\": false}}"),
+     only_red},
+    {"strict per-circle",
+     M("anonymisation", "{\"level\": \"strict\", \"pseudonym\": \"per-circle\"}"),
+     strict_per_circle},
     {"everything moderated", S("moderation", "[\"event\", \"alert\", \"practice\", \"threat\"]"),
-     NONE, all_moderated},
-    {"64-character key", S("circle", KEY64), NONE, long_key},
+     all_moderated},
+    {"64-character key", S("circle", KEY64), long_key},
 };
 
 /* The value at a dotted path, its parent and last segment. Borrowed. */
@@ -439,44 +429,48 @@ static json_t *walk_to(json_t *doc, const char *path, json_t **parent, char *las
 	return node;
 }
 
-/* Apply m to *doc (owned; may be replaced). false when the row is broken. */
-static bool mutate(json_t **doc, const struct mutation *m)
+/* Apply one change to *doc (owned; may be replaced). false when the row is broken. */
+static bool mutate(json_t **doc, enum op op, const char *path, const char *text)
 {
-	json_t *parent, *node, *value = NULL;
+	json_t *parent = NULL, *node = *doc, *value = NULL;
 	json_error_t jerr;
-	char last[64];
-	bool ok = false;
+	char last[64] = "";
+	bool ok = op == NOP;
 
-	if (m->op == NOP)
-		return true;
-	if (m->value) {
-		value = json_loads(m->value, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	if (op == NOP)
+		goto out;
+	if (text) {
+		value = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 		if (!value) {
-			fprintf(stderr, "bad test value %s: %s\n", m->value, jerr.text);
+			fprintf(stderr, "bad test value %s: %s\n", text, jerr.text);
 			goto out;
 		}
 	}
-	if (m->op == SET && m->path[0] == '\0') {
-		json_decref(*doc);
-		*doc = value;
-		value = NULL;
-		ok = true;
-		goto out;
-	}
-	node = walk_to(*doc, m->path, &parent, last, sizeof(last));
-	switch (m->op) {
+	if (path[0] != '\0')
+		node = walk_to(*doc, path, &parent, last, sizeof(last));
+	switch (op) {
 	case SET:
-		ok = json_is_array(parent)
-		         ? json_array_set(parent, strtoul(last, NULL, 10), value) == 0
-		         : json_object_set(parent, last, value) == 0;
+		if (!parent) {
+			json_decref(*doc);
+			*doc = json_incref(value);
+			ok = true;
+		} else if (json_is_array(parent)) {
+			ok = json_array_set(parent, strtoul(last, NULL, 10), value) == 0;
+		} else {
+			ok = json_object_set(parent, last, value) == 0;
+		}
 		break;
 	case DEL:
-		ok = node &&
-		     (json_is_array(parent) ? json_array_remove(parent, strtoul(last, NULL, 10))
-		                            : json_object_del(parent, last)) == 0;
+		if (json_is_array(parent))
+			ok = node && json_array_remove(parent, strtoul(last, NULL, 10)) == 0;
+		else
+			ok = node && json_object_del(parent, last) == 0;
 		break;
 	case APPEND:
 		ok = json_array_append(node, value) == 0;
+		break;
+	case MERGE:
+		ok = json_object_update(node, value) == 0;
 		break;
 	case NOP:
 		break;
@@ -508,7 +502,7 @@ static void test_broken(void)
 
 		check_case(r->name);
 		snprintf(want, sizeof(want), FILE_NAME ": %s", r->want);
-		if (CHECK(mutate(&doc, &r->m) && mutate(&doc, &r->m2))) {
+		if (CHECK(mutate(&doc, r->op, r->path, r->value))) {
 			CHECK_EQ_INT(cpolicy_parse(doc, FILE_NAME, &p, err, sizeof(err)),
 			             KR_EINVAL);
 			CHECK_NULL(p);
@@ -530,7 +524,7 @@ static void test_odd(void)
 		json_t *doc = base();
 
 		check_case(r->name);
-		if (CHECK(mutate(&doc, &r->m) && mutate(&doc, &r->m2))) {
+		if (CHECK(mutate(&doc, r->op, r->path, r->value))) {
 			if (!CHECK_EQ_INT(cpolicy_parse(doc, FILE_NAME, &p, err, sizeof(err)),
 			                  KR_OK))
 				fprintf(stderr, "  %s\n", err);
