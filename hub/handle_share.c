@@ -82,10 +82,10 @@ static enum kr_err forward_copy(struct kr_session *s, const struct kr_reader *r,
 	in.tlp = it->meta.tlp;
 	in.status = policy_needs_moderation(r, to_id, in.kind, to) ? KR_STATUS_PENDING
 	                                                           : KR_STATUS_PUBLISHED;
-	in.title = json_string_value(json_object_get(it->view, "title"));
-	in.body = json_string_value(json_object_get(it->view, "body"));
-	in.indicators = json_object_get(it->view, "indicators");
-	in.tags = json_object_get(it->view, "tags");
+	in.title = json_string_value(item_content(it, "title"));
+	in.body = json_string_value(item_content(it, "body"));
+	in.indicators = item_content(it, "indicators");
+	in.tags = item_content(it, "tags");
 	in.author_user_id = it->meta.author_user_id;
 	in.author_org_id = it->meta.author_org_id;
 	in.forwarded_from = root;

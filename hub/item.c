@@ -86,6 +86,11 @@ char *item_frame(struct kr_item *it, size_t *len)
 	return it->frame + LWS_PRE;
 }
 
+const json_t *item_content(const struct kr_item *it, const char *field)
+{
+	return json_object_get(it->view, field);
+}
+
 int item_id_generate(char out[KR_ITEM_ID_LEN + 1])
 {
 	unsigned char raw[8];

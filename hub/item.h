@@ -65,6 +65,13 @@ void item_unref(struct kr_item *it);
  */
 char *item_frame(struct kr_item *it, size_t *len);
 
+/*
+ * One content field of the item (title, body, indicators, tags), borrowed,
+ * for copying an item inside the hub (forwarding). Never send it to a
+ * client: items reach clients only through reader.c.
+ */
+const json_t *item_content(const struct kr_item *it, const char *field);
+
 /* Fresh random item id ("it_" + 16 hex digits) from OpenSSL's RNG. */
 int item_id_generate(char out[KR_ITEM_ID_LEN + 1]);
 
