@@ -34,7 +34,7 @@ static int queue_one(void *ud, struct kr_item *it)
 	struct queue_ctx *q = ud;
 	json_t *view;
 
-	if (reader_review_view(q->s, it, &view) == KR_OK)
+	if (reader_review_view(q->s, it, true, &view) == KR_OK)
 		json_array_append_new(q->items, view);
 	return 0;
 }
@@ -150,7 +150,7 @@ KR_HANDLER(handle_moderate)
 	}
 	if (rc == KR_OK)
 		rc = store_item_get(s->srv->store, id, &it);
-	if (rc == KR_OK && reader_review_view(s, it, &view) != KR_OK)
+	if (rc == KR_OK && reader_review_view(s, it, false, &view) != KR_OK)
 		rc = KR_ENOTFOUND; /* not pending, or not a moderator there */
 	if (rc == KR_ENOTFOUND)
 		snprintf(err, errlen, "no pending item '%.32s' in a circle you moderate", id);
@@ -160,11 +160,11 @@ KR_HANDLER(handle_moderate)
 		goto out;
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:s}", "type", "moderated", "ref", env->id,
 	                           "item_id", id, "status", kr_status_name(after->meta.status)));
-	if (d != EDIT)
-		server_notify_user(s->srv, it->meta.author_user_id,
-		                   json_pack("{s:s, s:s, s:s, s:s, s:s*}", "type", "notice",
-		                             "event", "moderation", "item_id", id, "status",
-		                             kr_status_name(after->meta.status), "reason", reason));
+	/* The author is told of every decision, edits included. */
+	server_notify_user(s->srv, it->meta.author_user_id,
+	                   json_pack("{s:s, s:s, s:s, s:s, s:s*}", "type", "notice", "event",
+	                             "moderation", "item_id", id, "status",
+	                             kr_status_name(after->meta.status), "reason", reason));
 out:
 	json_decref(edit);
 	json_decref(view);

@@ -40,7 +40,7 @@ KR_HANDLER(handle_get)
 	if (rc != KR_OK)
 		goto out;
 	rc = reader_view(s, it, &view);
-	if (rc == KR_EFORBIDDEN && reader_review_view(s, it, &view) == KR_OK)
+	if (rc == KR_EFORBIDDEN && reader_review_view(s, it, false, &view) == KR_OK)
 		rc = KR_OK; /* a moderator looking at a pending item */
 	if (rc == KR_EFORBIDDEN) {
 		snprintf(err, errlen, "you may not read item '%.32s'", id);

@@ -33,6 +33,7 @@ struct kr_item *item_new(const struct kr_item_fields *f)
 	    .author_user_id = f->author_user_id,
 	    .author_org_id = f->author_org_id,
 	    .created_at = f->created_at,
+	    .forwarded = f->forwarded_from != NULL,
 	    .recipients = it->recipients,
 	    .n_recipients = f->n_recipients,
 	};

@@ -73,7 +73,11 @@ enum kr_err policy_may_read(const struct kr_reader *r, const struct kr_item_meta
 		return KR_EFORBIDDEN;
 	switch (it->tlp) {
 	case KR_TLP_CLEAR:
-		return (r->user_id > 0 || cp->clear_public) ? KR_OK : KR_EFORBIDDEN;
+		/* A forwarded copy was never published by its author: it
+		 * never becomes public, whatever the target circle's policy. */
+		if (r->user_id > 0)
+			return KR_OK;
+		return cp->clear_public && !it->forwarded ? KR_OK : KR_EFORBIDDEN;
 	case KR_TLP_GREEN:
 	case KR_TLP_AMBER:
 	case KR_TLP_AMBER_STRICT:

@@ -47,6 +47,7 @@ struct kr_item_meta {
 	int64_t author_user_id;
 	int64_t author_org_id;
 	int64_t created_at; /* seconds since the epoch */
+	bool forwarded;     /* a copy forwarded from another circle */
 	const int64_t *recipients;
 	size_t n_recipients;
 };

@@ -87,7 +87,8 @@ static char *deliver_text(struct kr_session *s, struct kr_item *it, size_t *len,
 	return *own ? *own + LWS_PRE : NULL;
 }
 
-enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, json_t **out)
+enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, bool with_author,
+                               json_t **out)
 {
 	const struct kr_circle_policy *cp = acl_policy(s->srv->acl, it->meta.circle_id);
 	const struct kr_acl_user *author;
@@ -100,10 +101,8 @@ enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, json_t 
 	*out = json_copy(it->view);
 	if (!*out)
 		return KR_EINTERNAL;
-	if (it->meta.tlp == KR_TLP_RED)
-		json_object_set_new(*out, "recipients", recipient_names(s, it));
 	author = acl_user(s->srv->acl, it->meta.author_user_id);
-	if (cp->moderators_see_author && author)
+	if (with_author && cp->moderators_see_author && author)
 		json_object_set_new(*out, "author_org", json_string(author->org_key));
 	return KR_OK;
 }
@@ -111,9 +110,8 @@ enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, json_t 
 enum kr_err reader_public_view(struct kr_server *srv, struct kr_item *it, json_t **out)
 {
 	static const struct kr_reader anonymous = {0, 0, NULL, 0};
-	enum kr_err rc = policy_may_read(&anonymous, &it->meta,
-					 acl_policy(srv->acl, it->meta.circle_id),
-					 (int64_t)time(NULL));
+	enum kr_err rc = policy_may_read(
+	    &anonymous, &it->meta, acl_policy(srv->acl, it->meta.circle_id), (int64_t)time(NULL));
 
 	*out = rc == KR_OK ? json_incref(it->view) : NULL;
 	return rc;

@@ -10,6 +10,7 @@
 #define KR_READER_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "item.h"
 #include "kr_error.h"
@@ -32,10 +33,12 @@ enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out);
 
 /*
  * A pending item as a moderator of its circle reviews it: KR_OK with *out a
- * new reference (with `author_org` where the circle's policy lets moderators
- * see the author), or KR_EFORBIDDEN.
+ * new reference, or KR_EFORBIDDEN. with_author (the moderation queue only)
+ * adds `author_org` where the circle's policy lets moderators see the
+ * author. RED recipients are never shown to moderators.
  */
-enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, json_t **out);
+enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, bool with_author,
+                               json_t **out);
 
 /*
  * The item as an anonymous reader sees it (the public HTTPS feed): KR_OK

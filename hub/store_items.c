@@ -537,13 +537,14 @@ enum kr_err store_item_copy_exists(struct kr_store *st, const char *original_id,
 	return (src == SQLITE_ROW || src == SQLITE_DONE) ? KR_OK : store_err(st, src);
 }
 
-enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit,
-			       store_item_cb cb, void *ud)
+enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit, store_item_cb cb,
+                               void *ud)
 {
-	static const char sql[] = "SELECT " ITEM_COLUMNS
-				  "FROM items i JOIN circles c ON c.id = i.circle_id "
-				  "WHERE i.circle_id = ?1 AND i.status = 'published' "
-				  "ORDER BY i.cursor DESC LIMIT ?2";
+	static const char sql[] =
+	    "SELECT " ITEM_COLUMNS "FROM items i JOIN circles c ON c.id = i.circle_id "
+	    "WHERE i.circle_id = ?1 AND i.status = 'published' "
+	    "AND i.tlp = 'CLEAR' AND i.forwarded_from IS NULL "
+	    "ORDER BY i.cursor DESC LIMIT ?2";
 	sqlite3_stmt *s = store_prepare(st, sql);
 	enum kr_err rc = KR_OK;
 	int src;

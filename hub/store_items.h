@@ -93,9 +93,10 @@ enum kr_err store_posts_since(struct kr_store *st, int64_t user_id, int64_t circ
 enum kr_err store_item_copy_exists(struct kr_store *st, const char *original_id, int64_t circle_id,
                                    bool *exists);
 
-/* Published items of a circle, newest first, at most limit, handed to cb
- * (who may see them is for reader.c to decide). */
-enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit,
-			       store_item_cb cb, void *ud);
+/* Published CLEAR items a circle published itself (no forwarded copies),
+ * newest first, at most limit, handed to cb (who may see them is still for
+ * reader.c to decide): the candidates for the public feed. */
+enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit, store_item_cb cb,
+                               void *ud);
 
 #endif

@@ -78,7 +78,8 @@ void subs_refresh(struct kr_session *s)
 void subs_fanout(struct kr_server *srv, struct kr_item *it)
 {
 	for (struct kr_session *s = srv->sessions; s; s = s->next) {
-		if (!s->authed || !s->sub.active || !s->sub.live || s->closing ||
+		/* Anonymous subscribers too: the gate decides what they see. */
+		if (!s->sub.active || !s->sub.live || s->closing ||
 		    !follows(&s->sub, it->meta.circle_id))
 			continue;
 		switch (reader_push(s, it)) {

@@ -173,6 +173,21 @@ static void test_retention(void)
 	cpolicy_free(cp);
 }
 
+/* A forwarded copy is never public, even CLEAR in a circle that publishes
+ * CLEAR: only an author widens an item's reach. */
+static void test_forwarded_copy_never_public(void)
+{
+	struct kr_circle_policy *cp = policy(true);
+	struct kr_reader anon = reader_for(ANONYMOUS), out = reader_for(OUTSIDER);
+	struct kr_item_meta it = meta(KR_TLP_CLEAR, PUB);
+
+	CHECK_EQ_INT(policy_may_read(&anon, &it, cp, NOW), OK);
+	it.forwarded = true;
+	CHECK_EQ_INT(policy_may_read(&anon, &it, cp, NOW), NO);
+	CHECK_EQ_INT(policy_may_read(&out, &it, cp, NOW), OK); /* CLEAR: any user */
+	cpolicy_free(cp);
+}
+
 struct post_row {
 	enum kr_role role;
 	enum kr_kind kind;
@@ -331,6 +346,7 @@ int main(void)
 {
 	test_read_table();
 	test_retention();
+	test_forwarded_copy_never_public();
 	test_post_table();
 	test_forward_table();
 	test_lower_and_roster();
