@@ -1071,3 +1071,147 @@ class HubTestCase(unittest.TestCase):
                 out.append("\n".join(c.transcript[-40:]))
         out.append("======== end of diagnostics ========")
         print("\n".join(out), file=sys.stderr, flush=True)
+
+
+# -- circle policies, anonymous readers and the HTTPS feed (tests 08-12) -------
+
+TLPS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+
+
+def policy_doc(circle, **fields):
+    """A complete, valid circle policy for circle (policies/README.md): every TLP
+    allowed (AMBER offered), threat/practice by members and moderators, alerts by
+    moderators, events by organizers and moderators, nothing moderated, CLEAR not
+    public, no forwarding, roster hidden, authors hidden from moderators, items
+    kept forever, k 5, no rate limit. fields replace top-level keys whole
+    (tlp=..., post=..., forward=..., rate_limits=...); a few shortcuts:
+    allowed=[...] (tlp.allowed; default becomes its first entry unless
+    tlp_default= is given), green_in=, green_out=, posts_per_hour=."""
+    doc = {
+        "circle": circle,
+        "tlp": {"allowed": list(TLPS), "default": "AMBER"},
+        "post": {"threat": ["member", "moderator"], "practice": ["member", "moderator"],
+                 "alert": ["moderator"], "event": ["organizer", "moderator"]},
+        "moderation": [],
+        "clear_public": False,
+        "forward": {"green_in": False, "green_out": False},
+        "roster_visible": False,
+        "moderators_see_author": False,
+        "retention_days": 0,
+        "k": 5,
+        "rate_limits": {"posts_per_hour": 0},
+        "anonymisation": {"level": "standard", "pseudonym": "per-item"},
+    }
+    allowed = fields.pop("allowed", None)
+    default = fields.pop("tlp_default", None)
+    if allowed is not None:
+        doc["tlp"] = {"allowed": list(allowed), "default": default or allowed[0]}
+    elif default is not None:
+        doc["tlp"]["default"] = default
+    for key in ("green_in", "green_out"):
+        if key in fields:
+            doc["forward"] = dict(doc["forward"], **{key: fields.pop(key)})
+    if "posts_per_hour" in fields:
+        doc["rate_limits"] = {"posts_per_hour": fields.pop("posts_per_hour")}
+    doc.update(fields)
+    return doc
+
+
+def write_policy(directory, circle, doc=None, name=None, **fields):
+    """Write doc (or policy_doc(circle, **fields)) to DIRECTORY/NAME (default
+    CIRCLE.json) and return the absolute path. doc may also be a str (written as is)."""
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.abspath(os.path.join(directory, name or f"{circle}.json"))
+    if doc is None:
+        doc = policy_doc(circle, **fields)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(doc if isinstance(doc, str) else _json.dumps(doc, ensure_ascii=False, indent=2))
+    return path
+
+
+def hub_policy_dir(hub):
+    """Where a test keeps the policy files of hub (inside its temp dir)."""
+    return os.path.join(hub.tmp, "policies")
+
+
+def add_circle(hub, circle, kind="sector", policy=None, **fields):
+    """`circle add CIRCLE --kind KIND --policy FILE`, FILE written from policy (a
+    dict) or policy_doc(circle, **fields); policy=False adds the circle without a
+    file (the built-in default for its kind). Returns the policy path or None."""
+    if policy is False:
+        hub.admin("circle", "add", circle, "--kind", kind)
+        return None
+    path = write_policy(hub_policy_dir(hub), circle, doc=policy, **fields)
+    hub.admin("circle", "add", circle, "--kind", kind, "--policy", path)
+    return path
+
+
+def anonymous(hub, label="anonymous"):
+    """A Client that never authenticates (an anonymous, read-only session)."""
+    return Client(hub, label=label)
+
+
+def http_get(hub, path, timeout=REPLY_TIMEOUT):
+    """GET https://127.0.0.1:PORT/PATH over TLS, verifying the hub's certificate.
+    Returns (status, headers (lower-case names), body bytes); never raises on
+    an HTTP error status."""
+    import http.client
+    conn = http.client.HTTPSConnection(HOST, hub.port, timeout=timeout,
+                                       context=hub.ssl_context())
+    try:
+        conn.request("GET", path, headers={"Accept": "application/json"})
+        resp = conn.getresponse()
+        body = resp.read()
+        headers = {k.lower(): v for k, v in resp.getheaders()}
+        return resp.status, headers, body
+    finally:
+        conn.close()
+
+
+def drain(client, quiet=0.15, limit=10000):
+    """Every message that arrives until none comes for `quiet` seconds (pending first)."""
+    msgs = []
+    while len(msgs) < limit:
+        try:
+            msgs.append(client.recv(timeout=quiet))
+        except NoMessage:
+            break
+    return msgs
+
+
+def pushes(msgs, mtype="deliver"):
+    return [m for m in msgs if m.get("type") == mtype]
+
+
+def wait_for_pushes(client, pred, count, timeout=REPLY_TIMEOUT):
+    """Receive until `count` messages satisfying pred arrived (or timeout); every
+    message received is returned, matching or not, in order."""
+    got, hits = [], 0
+    deadline = time.monotonic() + timeout
+    while hits < count:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        try:
+            msg = client.recv(timeout=remaining)
+        except NoMessage:
+            break
+        got.append(msg)
+        if pred(msg):
+            hits += 1
+    return got
+
+
+def no_author_fields(test, obj, where=""):
+    """No key anywhere in obj names a user or an organisation."""
+    def walk(v, path):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                test.assertNotIn(k, AUTHOR_KEYS + ("requester", "requester_user",
+                                                   "requester_org", "decider"),
+                                 f"{where} field {path}.{k} in {obj}")
+                walk(x, f"{path}.{k}")
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(x, f"{path}[{i}]")
+    walk(obj, "$")

@@ -12,7 +12,8 @@ import time
 import unittest
 
 import harness
-from harness import HubTestCase, connect, make_item, setup_two_circles
+from harness import (HubTestCase, connect, hub_policy_dir, make_item, setup_two_circles,
+                     write_policy)
 
 
 class SubscribeTest(HubTestCase):
@@ -226,6 +227,9 @@ class SlowConsumerTest(HubTestCase):
     def test_slow_reader_loses_nothing_and_holds_back_nobody(self):
         hub = self.start_hub(config={"queue_max_messages": 8, "queue_max_bytes": 65536, "log_level": "debug"})
         fx = setup_two_circles(hub)
+        # A burst of 150 posts from one user: lift the default hourly limit.
+        hub.admin("policy", "set", fx.circle,
+                  write_policy(hub_policy_dir(hub), fx.circle, posts_per_hour=0))
         slow = connect(hub, fx, "peer", rcvbuf=4096)
         slow.subscribe([fx.circle])
         quitter = connect(hub, fx, "moderator", rcvbuf=4096)  # falls behind, then vanishes
