@@ -41,7 +41,8 @@ bool rd_spans_add(struct rd_spans *sp, size_t s, size_t e, enum rd_kind kind, si
 		sp->v = v;
 		sp->cap = cap;
 	}
-	sp->v[sp->n++] = (struct rd_span){(uint32_t)s, (uint32_t)e, (uint16_t)kind, (uint16_t)custom};
+	sp->v[sp->n++] =
+	    (struct rd_span){(uint32_t)s, (uint32_t)e, (uint16_t)kind, (uint16_t)custom};
 	return true;
 }
 
@@ -79,7 +80,8 @@ static size_t merge(const struct rd_folded *fd, struct rd_spans *sp, struct rd_g
 	struct rd_span best = {0};
 	size_t n = 0;
 
-	qsort(sp->v, sp->n, sizeof(*sp->v), span_cmp);
+	if (sp->n > 1)
+		qsort(sp->v, sp->n, sizeof(*sp->v), span_cmp);
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct rd_span *x = &sp->v[i];
 
@@ -175,7 +177,8 @@ enum kr_err redact_text(const struct kr_redactor *r, const char *field, const ch
 	*out = render(r, text, len, g, n, ja);
 	if (!*out)
 		goto out;
-	rc = findings ? rd_findings_add(r, field ? field : "text", text, &fd, g, n, findings) : KR_OK;
+	rc = findings ? rd_findings_add(r, field ? field : "text", text, &fd, g, n, findings)
+	              : KR_OK;
 	if (rc != KR_OK) {
 		free(*out);
 		*out = NULL;

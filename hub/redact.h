@@ -10,8 +10,9 @@
  * and is reused for every text of every item.
  *
  * What redact_text() removes, and the placeholder it writes (Japanese when
- * the text outside the removed spans has kana, kanji or CJK punctuation,
- * English otherwise; finding kind in quotes):
+ * the text outside the removed spans has kana, kanji or CJK punctuation, or
+ * when nothing but removed spans and punctuation remains of a Japanese
+ * text; English otherwise; finding kind in quotes):
  *
  *   "org-name"     [組織] / [ORG]        registered names and short forms
  *   "domain"       [ドメイン] / [DOMAIN]  a registered domain and every host under it
@@ -36,13 +37,15 @@
  *    ASCII letter or digit (so "SB" leaves "USB" and "SB2" alone but takes
  *    "SB社" and "(SB)"). CJK and other ends match anywhere.
  *  - A space inside a name or person term matches up to three separators
- *    (space, tab, U+3000, '.', '_', '-', '・') or none: "佐藤 花子" takes
- *    "佐藤花子", "佐藤　花子" and "佐藤・花子"; a two-part person term also
+ *    (space, tab, line break, U+3000, '.', '_', '-', '・') or none:
+ *    "佐藤 花子" takes "佐藤花子", "佐藤　花子" and "佐藤・花子", "Sakura
+ *    Bank" takes "SakuraBank" and "sakura-bank"; a two-part person term also
  *    matches in the other order ("Hanako Sato" takes "Sato Hanako").
  *  - A domain term takes the whole host name it ends (vpn.sakura.example.jp
  *    for sakura.example.jp) but not a look-alike with a different label
- *    before it (evil-sakura.example.jp); a path right after the host makes
- *    the span a "url".
+ *    before it (evil-sakura.example.jp); a port and path right after the
+ *    host make the span a "url". In sakura.example.jp.evil.example only the
+ *    registered part is replaced: the name must not leak.
  *  - Overlapping matches become one placeholder of the longest match's kind
  *    (an e-mail under the organisation's domain is one [EMAIL]); adjacent
  *    matches stay separate placeholders. No replacement splits a character.
@@ -134,9 +137,9 @@ void redact_free(struct kr_redactor *r);
  * Nothing is appended unless the call succeeds.
  *
  * Returns KR_EUTF8 when text is not valid UTF-8 (or holds a NUL byte),
- * KR_ETOOLARGE above KR_REDACT_TEXT_MAX, KR_EINVAL for a NULL argument or a
- * keep that is not an array, KR_EINTERNAL when memory runs out; *out is
- * then NULL.
+ * KR_ETOOLARGE above KR_REDACT_TEXT_MAX, KR_EINVAL when r or out is NULL,
+ * text is NULL with len > 0, or keep or findings is not an array,
+ * KR_EINTERNAL when memory runs out; *out is then NULL.
  */
 enum kr_err redact_text(const struct kr_redactor *r, const char *field, const char *text,
                         size_t len, const json_t *keep, char **out, json_t *findings);
@@ -150,8 +153,9 @@ enum kr_err redact_text(const struct kr_redactor *r, const char *field, const ch
  *                      (domain, host, URL, e-mail) or an internal/own address
  *                      range (ipv4, ipv6, cidr by its network address; also
  *                      defanged forms); for a non-attacker role also when it
- *                      names a registered organisation or person or matches
- *                      a custom pattern;
+ *                      holds anything else redact_text() would remove (a
+ *                      registered name or person, a phone number, a custom
+ *                      pattern), an e-mail address alone excepted;
  *   "victim-indicator" every other victim-side indicator.
  * Attacker and unknown-role indicators outside all that are kept, in order,
  * byte-identical (deep copies). indicators may be NULL (an empty list).

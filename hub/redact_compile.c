@@ -123,7 +123,7 @@ static enum kr_err normalise(const char *raw, enum rd_kind kind, char **s, size_
 	enum kr_err rc = KR_EINVAL;
 	size_t n = raw ? strlen(raw) : 0;
 
-	*why = "not valid UTF-8";
+	*why = n > TERM_MAX_BYTES ? "longer than 1024 bytes" : "not valid UTF-8";
 	if (!raw || n > TERM_MAX_BYTES || !kr_utf8_valid(raw, n))
 		goto out;
 	rc = rd_fold(raw, n, &fd);
@@ -148,13 +148,17 @@ out:
 	return rc;
 }
 
-static enum kr_err add_list(struct term_buf *b, const struct term_list *l, char *err,
-                            size_t errlen)
+static enum kr_err add_list(struct term_buf *b, const struct term_list *l, char *err, size_t errlen)
 {
 	enum kr_err rc = KR_OK;
 	const char *why;
-	size_t len;
+	size_t len = 0;
 
+	if (l->n > 0 && !l->v) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: NULL with a count of %zu", l->label, l->n);
+		return KR_EINVAL;
+	}
 	for (size_t i = 0; i < l->n && rc == KR_OK; i++) {
 		char *s = NULL;
 
@@ -190,7 +194,8 @@ static void build_buckets(struct kr_redactor *r)
 {
 	size_t t = 0;
 
-	qsort(r->terms, r->n_terms, sizeof(*r->terms), term_cmp);
+	if (r->n_terms > 1)
+		qsort(r->terms, r->n_terms, sizeof(*r->terms), term_cmp);
 	for (unsigned b = 0; b < 256; b++) {
 		r->bucket[b] = (uint32_t)t;
 		while (t < r->n_terms && (unsigned char)r->terms[t].s[0] == b)
@@ -226,6 +231,10 @@ static enum kr_err compile_cidrs(struct kr_redactor *r, const struct kr_redact_c
 
 	if (c->n_own_cidrs == 0)
 		return KR_OK;
+	rc = KR_EINVAL;
+	if (!c->own_cidrs)
+		goto out;
+	rc = KR_EINTERNAL;
 	r->cidrs = calloc(c->n_own_cidrs, sizeof(*r->cidrs));
 	if (!r->cidrs)
 		goto out;

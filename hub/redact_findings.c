@@ -1,78 +1,12 @@
 /*
  * redact_findings.c - what redact_text() reports: one finding per distinct
  * removed value of a text (same kind, same folded case-insensitive text),
- * with every occurrence; the public summary others may see; and the keep
- * filter that spares the values of kept indicators.
+ * with every occurrence; and the public summary others may see.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "redact_int.h"
-#include "utf8.h"
-
-/* ---- sparing kept indicator values ---- */
-
-static bool ci_eq(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (rd_lc((unsigned char)a[i]) != rd_lc((unsigned char)b[i]))
-			return false;
-	return true;
-}
-
-/* Does an occurrence of v (folded) cover the span s? */
-static bool covered(const struct rd_folded *fd, const struct rd_span *s, const char *v, size_t vl)
-{
-	size_t p = s->e >= vl ? s->e - vl : 0;
-
-	if (vl < s->e - s->s)
-		return false;
-	for (; p <= s->s && p + vl <= fd->n; p++)
-		if (ci_eq(fd->f + p, v, vl))
-			return true;
-	return false;
-}
-
-/* Mark (kind = RK__COUNT) the spans one kept value covers. */
-static enum kr_err spare(const struct rd_folded *fd, const json_t *ind, struct rd_spans *sp)
-{
-	const json_t *v = json_is_object(ind) ? json_object_get(ind, "value") : NULL;
-	struct rd_folded kv = {0};
-	enum kr_err rc = KR_OK;
-
-	if (!json_is_string(v) || !kr_utf8_valid(json_string_value(v), json_string_length(v)))
-		goto out;
-	rc = rd_fold(json_string_value(v), json_string_length(v), &kv);
-	if (rc != KR_OK || kv.n == 0)
-		goto out;
-	for (size_t i = 0; i < sp->n; i++)
-		if (sp->v[i].kind != RK__COUNT && covered(fd, &sp->v[i], kv.f, kv.n))
-			sp->v[i].kind = RK__COUNT;
-out:
-	rd_folded_free(&kv);
-	return rc;
-}
-
-enum kr_err rd_keep_filter(const struct rd_folded *fd, const json_t *keep, struct rd_spans *sp)
-{
-	enum kr_err rc = KR_OK;
-	size_t i, n = 0;
-	json_t *ind;
-
-	if (!keep || sp->n == 0)
-		return KR_OK;
-	json_array_foreach(keep, i, ind)
-	{
-		rc = spare(fd, ind, sp);
-		if (rc != KR_OK)
-			return rc;
-	}
-	for (i = 0; i < sp->n; i++)
-		if (sp->v[i].kind != RK__COUNT)
-			sp->v[n++] = sp->v[i];
-	sp->n = n;
-	return rc;
-}
 
 /* ---- findings of one text ---- */
 
@@ -94,7 +28,7 @@ static bool same_value(const struct rd_folded *fd, const struct rd_group *a,
 	size_t la = a->fold.e - a->fold.s;
 
 	return a->fold.kind == b->fold.kind && a->fold.custom == b->fold.custom &&
-	       la == b->fold.e - b->fold.s && ci_eq(fd->f + a->fold.s, fd->f + b->fold.s, la);
+	       la == b->fold.e - b->fold.s && rd_ci_eq(fd->f + a->fold.s, fd->f + b->fold.s, la);
 }
 
 /* A new finding for group g; NULL on memory. */
@@ -162,32 +96,48 @@ out:
 
 /* ---- the summary for others ---- */
 
+/* The entry of out for kind and field, or NULL. */
+static json_t *entry(const json_t *out, const char *kind, const char *field)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(out, i, o)
+	{
+		if (strcmp(kind, json_string_value(json_object_get(o, "kind"))) == 0 &&
+		    strcmp(field, json_string_value(json_object_get(o, "field"))) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/* Add n to kind/field's count in out. False on memory. */
+static bool tally(json_t *out, const char *kind, const char *field, json_int_t n)
+{
+	json_t *o = entry(out, kind, field), *c;
+
+	if (!o)
+		return json_array_append_new(out, json_pack("{s:s, s:s, s:I}", "kind", kind,
+		                                            "field", field, "count", n)) == 0;
+	c = json_object_get(o, "count");
+	return json_integer_set(c, json_integer_value(c) + n) == 0;
+}
+
 json_t *redact_findings_public(const json_t *findings)
 {
 	json_t *out = json_is_array(findings) ? json_array() : NULL;
-	size_t i, j;
-	json_t *f, *o;
+	size_t i;
+	json_t *f;
 
 	json_array_foreach(findings, i, f)
 	{
 		const char *kind = json_string_value(json_object_get(f, "kind"));
 		const char *field = json_string_value(json_object_get(f, "field"));
 		json_t *c = json_object_get(f, "count");
-		json_int_t n = json_is_integer(c) ? json_integer_value(c) : 1;
 
 		if (!out || !kind || !field)
 			continue;
-		json_array_foreach(out, j, o)
-		{
-			if (strcmp(kind, json_string_value(json_object_get(o, "kind"))) == 0 &&
-			    strcmp(field, json_string_value(json_object_get(o, "field"))) == 0)
-				break;
-		}
-		if (j < json_array_size(out)) {
-			c = json_object_get(o, "count");
-			json_integer_set(c, json_integer_value(c) + n);
-		} else if (json_array_append_new(out, json_pack("{s:s, s:s, s:I}", "kind", kind,
-		                                                "field", field, "count", n)) != 0) {
+		if (!tally(out, kind, field, json_is_integer(c) ? json_integer_value(c) : 1)) {
 			json_decref(out);
 			out = NULL;
 		}

@@ -102,8 +102,8 @@ static enum kr_err one(const struct kr_redactor *r, const json_t *o, size_t inde
 	return json_array_append_new(found, finding(&in, v, index)) == 0 ? KR_OK : KR_EINTERNAL;
 }
 
-enum kr_err redact_indicators(const struct kr_redactor *r, const json_t *indicators,
-                              json_t **kept, json_t *findings)
+enum kr_err redact_indicators(const struct kr_redactor *r, const json_t *indicators, json_t **kept,
+                              json_t *findings)
 {
 	json_t *out = NULL, *found = NULL, *o;
 	enum kr_err rc = KR_EINVAL;

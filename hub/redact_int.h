@@ -5,8 +5,8 @@
  * The pipeline: redact_norm.c folds a text into an ASCII-folded copy with a
  * map back to original byte offsets; the matchers (redact_match.c,
  * redact_phone.c, redact_ip.c, redact_pattern.c) append spans of the folded
- * copy; redact.c drops spans the caller keeps, merges overlaps, writes the
- * output and the findings (redact_findings.c).
+ * copy; redact.c drops spans the caller keeps (redact_keep.c), merges
+ * overlaps, writes the output and the findings (redact_findings.c).
  */
 #ifndef KR_REDACT_INT_H
 #define KR_REDACT_INT_H
@@ -69,7 +69,6 @@ struct rd_folded {
 /* Fold valid UTF-8 text (the caller validated it). KR_EINTERNAL on memory. */
 enum kr_err rd_fold(const char *text, size_t len, struct rd_folded *out);
 void rd_folded_free(struct rd_folded *fd);
-
 
 /* Term flags. */
 #define RT_LB     0x1 /* first character is an ASCII letter/digit: boundary on the left */
@@ -134,6 +133,15 @@ static inline bool rd_label(int c)
 	return rd_alnum(c) || c == '-' || c == '_';
 }
 
+/* f[0..n) equals g[0..n), ASCII case ignored. */
+static inline bool rd_ci_eq(const char *f, const char *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rd_lc((unsigned char)f[i]) != rd_lc((unsigned char)g[i]))
+			return false;
+	return true;
+}
+
 /* Byte i of f as an unsigned value; 0 outside [0, n). */
 static inline int rd_at(const char *f, size_t n, size_t i)
 {
@@ -172,7 +180,7 @@ bool rd_addr_internal(const struct kr_redactor *r, const uint8_t *addr, bool v6)
 /* Parse "a.b.c.d/n" or "v6/n" (prefix optional) from s[0..len). */
 bool rd_cidr_parse(const char *s, size_t len, struct rd_cidr *out);
 
-/* Text matched by an IP literal parser: length used, 0 when none. */
+/* The IPv4 literal "a.b.c.d" at f[i] into addr: its length, 0 when none. */
 size_t rd_parse_ipv4(const char *f, size_t n, size_t i, uint8_t addr[4]);
 
 /* Compile and free the custom patterns of ctx into r. */

@@ -18,8 +18,8 @@ struct range4 {
 
 /* Internal IPv4 ranges: RFC 1918, loopback, link-local, CGNAT (RFC 6598). */
 static const struct range4 internal4[] = {
-    {{10, 0, 0, 0}, 8},    {{172, 16, 0, 0}, 12}, {{192, 168, 0, 0}, 16},
-    {{127, 0, 0, 0}, 8},   {{169, 254, 0, 0}, 16}, {{100, 64, 0, 0}, 10},
+    {{10, 0, 0, 0}, 8},  {{172, 16, 0, 0}, 12},  {{192, 168, 0, 0}, 16},
+    {{127, 0, 0, 0}, 8}, {{169, 254, 0, 0}, 16}, {{100, 64, 0, 0}, 10},
 };
 
 /* True when the first bits bits of a and b agree. */
@@ -63,7 +63,8 @@ static bool in_own(const struct kr_redactor *r, const uint8_t *addr, bool v6)
 		if (c->v6 == v6 && prefix_eq(addr, c->addr, c->bits))
 			return true;
 		if (!c->v6 && v6 && addr[10] == 0xFF && addr[11] == 0xFF &&
-		    memcmp(addr, (const uint8_t[10]){0}, 10) == 0 && prefix_eq(addr + 12, c->addr, c->bits))
+		    memcmp(addr, (const uint8_t[10]){0}, 10) == 0 &&
+		    prefix_eq(addr + 12, c->addr, c->bits))
 			return true;
 	}
 	return false;
@@ -149,7 +150,8 @@ bool rd_match_ipv4(const struct kr_redactor *r, const char *f, size_t n, struct 
 		if (!v4_start(f, i) || (len = rd_parse_ipv4(f, n, i, a)) == 0)
 			continue;
 		e = i + len;
-		if (rd_alnum(rd_at(f, n, e)) || (rd_at(f, n, e) == '.' && rd_digit(rd_at(f, n, e + 1))))
+		if (rd_alnum(rd_at(f, n, e)) ||
+		    (rd_at(f, n, e) == '.' && rd_digit(rd_at(f, n, e + 1))))
 			continue;
 		e += prefix_len(f, n, e, 32, &bits);
 		if (rd_addr_internal(r, a, false) && !rd_spans_add(out, i, e, RK_INTERNAL_IP, 0))
@@ -175,8 +177,7 @@ static void v6_trim(const char *f, size_t s, size_t *e)
 }
 
 /* The run [s, e) as an internal IPv6 literal: span end (with "/N"), or 0. */
-static size_t v6_literal(const struct kr_redactor *r, const char *f, size_t n, size_t s,
-                         size_t e)
+static size_t v6_literal(const struct kr_redactor *r, const char *f, size_t n, size_t s, size_t e)
 {
 	char buf[V6_TEXT_MAX + 1];
 	uint8_t a[16];
@@ -190,7 +191,15 @@ static size_t v6_literal(const struct kr_redactor *r, const char *f, size_t n, s
 	buf[e - s] = '\0';
 	if (inet_pton(AF_INET6, buf, a) != 1 || !rd_addr_internal(r, a, true))
 		return 0;
-	return e == end ? e + prefix_len(f, n, e, 128, &bits) : e;
+	if (e != end)
+		return e;
+	if (rd_at(f, n, e) == '%' && rd_label(rd_at(f, n, e + 1))) {
+		e++; /* a zone: fe80::1%eth0 */
+		while (rd_label(rd_at(f, n, e)))
+			e++;
+		return e;
+	}
+	return e + prefix_len(f, n, e, 128, &bits);
 }
 
 bool rd_match_ipv6(const struct kr_redactor *r, const char *f, size_t n, struct rd_spans *out)
@@ -201,8 +210,8 @@ bool rd_match_ipv6(const struct kr_redactor *r, const char *f, size_t n, struct 
 		size_t j = i, colons = 0, end;
 		int prev = i ? (unsigned char)f[i - 1] : ' ';
 
-		if (!(rd_hex((unsigned char)f[i]) || f[i] == ':') || rd_alnum(prev) || prev == ':' ||
-		    prev == '.') {
+		if (!(rd_hex((unsigned char)f[i]) || f[i] == ':') || rd_alnum(prev) ||
+		    prev == ':' || prev == '.') {
 			i++;
 			continue;
 		}

@@ -13,13 +13,14 @@
 
 /* ---- registered terms ---- */
 
-/* Past a run of 0..SEP_MAX separators at f[i]: space, tab, . _ - and ・. */
+/* Past a run of 0..SEP_MAX separators at f[i]: white space (a name may
+ * wrap onto the next line), . _ - and ・. */
 static size_t skip_sep(const char *f, size_t n, size_t i)
 {
 	for (int k = 0; k < SEP_MAX; k++) {
 		int c = rd_at(f, n, i);
 
-		if (c == ' ' || c == '\t' || c == '.' || c == '_' || c == '-')
+		if (c && strchr(" \t\r\n._-", c))
 			i++;
 		else if (c == 0xE3 && rd_at(f, n, i + 1) == 0x83 && rd_at(f, n, i + 2) == 0xBB)
 			i += 3; /* U+30FB KATAKANA MIDDLE DOT */
@@ -211,36 +212,42 @@ static bool authority_char(int c)
 	return rd_label(c) || c == '.' || c == ':' || c == '@' || c == '[' || c == ']' || c == '%';
 }
 
-/* Is the host of authority a[0..len) registered or internal? */
+/* "[v6]" at a[0..len): an internal IPv6 literal? */
+static bool bracket_internal(const struct kr_redactor *r, const char *a, size_t len)
+{
+	const char *close = memchr(a, ']', len);
+	size_t v6 = close ? (size_t)(close - a - 1) : 0;
+	uint8_t addr[16];
+	char buf[48];
+
+	if (v6 == 0 || v6 >= sizeof(buf))
+		return false;
+	memcpy(buf, a + 1, v6);
+	buf[v6] = '\0';
+	return inet_pton(AF_INET6, buf, addr) == 1 && rd_addr_internal(r, addr, true);
+}
+
+/* Is the host of authority a[0..len) (after any "user@", before any
+ * ":port") registered or internal? */
 static bool host_own(const struct kr_redactor *r, const char *a, size_t len)
 {
-	const char *at = NULL;
-	char buf[48];
-	uint8_t addr[16];
-	size_t h;
+	uint8_t addr[4];
+	size_t h = 0;
 
-	for (size_t i = 0; i < len; i++)
-		at = a[i] == '@' ? a + i : at;
-	if (at) {
-		len -= (size_t)(at + 1 - a);
-		a = at + 1;
+	for (size_t i = len; i-- > 0;) {
+		if (a[i] == '@') {
+			len -= i + 1;
+			a += i + 1;
+			break;
+		}
 	}
-	if (len > 2 && a[0] == '[') {
-		const char *close = memchr(a, ']', len);
-		size_t v6 = close ? (size_t)(close - a - 1) : 0;
-
-		if (v6 == 0 || v6 >= sizeof(buf))
-			return false;
-		memcpy(buf, a + 1, v6);
-		buf[v6] = '\0';
-		return inet_pton(AF_INET6, buf, addr) == 1 && rd_addr_internal(r, addr, true);
-	}
-	h = 0;
+	if (len > 2 && a[0] == '[')
+		return bracket_internal(r, a, len);
 	while (h < len && a[h] != ':')
 		h++;
 	while (h > 0 && a[h - 1] == '.')
 		h--;
-	if (rd_parse_ipv4(a, h, 0, addr) == h && h > 0)
+	if (h > 0 && rd_parse_ipv4(a, h, 0, addr) == h)
 		return rd_addr_internal(r, addr, false);
 	return rd_host_registered(r, a, h);
 }
@@ -312,8 +319,7 @@ static bool postcode_at(const char *f, size_t n, size_t i, size_t *s, size_t *e)
 	return !rd_digit(rd_at(f, n, i));
 }
 
-bool rd_match_postcode(const struct kr_redactor *r, const char *f, size_t n,
-                       struct rd_spans *out)
+bool rd_match_postcode(const struct kr_redactor *r, const char *f, size_t n, struct rd_spans *out)
 {
 	(void)r;
 	for (size_t m = 0; m < sizeof(post_marks) / sizeof(post_marks[0]); m++) {

@@ -52,16 +52,16 @@ static bool digit_cp(uint32_t cp)
 	return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
 }
 
-/* The ASCII byte cp folds to, or -1 to copy it. prev_digit/next_digit: the
- * neighbouring characters are digits. */
-static int fold_cp(uint32_t cp, bool prev_digit, bool next_digit)
+static bool next_is_digit(const unsigned char *s, size_t len, size_t i);
+
+/* The ASCII byte the non-ASCII cp folds to, or -1 to copy it. prev_digit:
+ * the folded character before is a digit; s[next] starts the next one. */
+static int fold_cp(uint32_t cp, bool prev_digit, const unsigned char *s, size_t len, size_t next)
 {
-	if (cp < 0x80)
-		return (int)cp;
 	for (size_t i = 0; i < sizeof(fold_ranges) / sizeof(fold_ranges[0]); i++)
 		if (cp >= fold_ranges[i].lo && cp <= fold_ranges[i].hi)
 			return (int)(fold_ranges[i].to + (cp - fold_ranges[i].lo));
-	if ((prev_digit || next_digit) && is_hyphen(cp))
+	if (is_hyphen(cp) && (prev_digit || next_is_digit(s, len, next)))
 		return '-';
 	return -1;
 }
@@ -115,11 +115,17 @@ enum kr_err rd_fold(const char *text, size_t len, struct rd_folded *out)
 		goto out;
 	for (i = 0; i < len; i += k) {
 		uint32_t cp;
-		bool prev = out->n > 0 && rd_digit(out->f[out->n - 1]);
+		bool prev;
 		int c;
 
+		if (s[i] < 0x80) {
+			emit(out, text[i], i);
+			k = 1;
+			continue;
+		}
 		k = decode(s, i, &cp);
-		c = fold_cp(cp, prev, next_is_digit(s, len, i + k));
+		prev = out->n > 0 && rd_digit(out->f[out->n - 1]);
+		c = fold_cp(cp, prev, s, len, i + k);
 		if (c >= 0) {
 			emit(out, (char)c, i);
 			continue;

@@ -71,6 +71,9 @@ enum kr_err rd_patterns_compile(struct kr_redactor *r, const struct kr_redact_ct
 
 	if (ctx->n_patterns == 0)
 		goto out;
+	rc = KR_EINVAL;
+	if (!ctx->patterns)
+		goto out;
 	rc = KR_EINTERNAL;
 	r->patterns = calloc(ctx->n_patterns, sizeof(*r->patterns));
 	if (!r->patterns)

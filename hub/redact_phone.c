@@ -10,10 +10,10 @@
  *   +1         +1 415 555 0100: 11 digits
  *   other +CC  +44 20 7946 0958: 8 to 15 digits
  *
- * Groups are separated by up to two of space, '-', '.', or by brackets. A
- * number must not touch a letter or digit on either side, nor follow a
- * digit and '.', '-' or '/' (dates, versions and IP addresses), nor go on
- * with '-' or '.' and more digits.
+ * Groups are separated by up to two of space, '-', '.', ')' ("(+81)3-..."),
+ * or by brackets. A number must not touch a letter or digit on either side,
+ * nor follow a digit and '.', '-' or '/' (dates, versions and IP
+ * addresses), nor go on with '-' or '.' and more digits.
  */
 #include <string.h>
 
@@ -36,9 +36,10 @@ struct phone {
 /* May a number start at f[i]? */
 static bool phone_start(const char *f, size_t n, size_t i)
 {
-	int c = (unsigned char)f[i], next = rd_at(f, n, i + 1), prev = i ? (unsigned char)f[i - 1] : 0;
+	int c = (unsigned char)f[i], next = rd_at(f, n, i + 1),
+	    prev = i ? (unsigned char)f[i - 1] : 0;
 
-	if (c == '+' ? !rd_digit(next) : c == '(' ? next != '0' : c != '0')
+	if (c == '+' ? !rd_digit(next) : c == '(' ? next != '0' && next != '+' : c != '0')
 		return false;
 	if (rd_alnum(prev) || prev == '+')
 		return false;
@@ -66,6 +67,7 @@ static size_t phone_group(const char *f, size_t n, size_t i, struct phone *p)
 static void phone_parse(const char *f, size_t n, size_t i, struct phone *p)
 {
 	memset(p, 0, sizeof(*p));
+	i += f[i] == '(' && rd_at(f, n, i + 1) == '+'; /* "(+81)" */
 	p->plus = f[i] == '+';
 	i += p->plus;
 	while (p->ng < PH_GROUPS) {
@@ -75,7 +77,7 @@ static void phone_parse(const char *f, size_t n, size_t i, struct phone *p)
 			break;
 		p->end[p->ng] = e;
 		p->cum[p->ng++] = p->nd;
-		while (sep < 2 && rd_at(f, n, e + sep) && strchr(" -.", rd_at(f, n, e + sep)))
+		while (sep < 2 && rd_at(f, n, e + sep) && strchr(" -.)", rd_at(f, n, e + sep)))
 			sep++;
 		if (!rd_digit(rd_at(f, n, e + sep)) && rd_at(f, n, e + sep) != '(')
 			break;
@@ -104,18 +106,6 @@ static size_t phone_target(const struct phone *p)
 	return d[0] == '1' ? 11 : 0;
 }
 
-/* Text end of the number parsed into p, or 0 when it is none. */
-static size_t phone_end(const struct phone *p)
-{
-	size_t target = phone_target(p);
-
-	for (size_t g = p->ng; g-- > 0;) {
-		if (target ? p->cum[g] == target : p->cum[g] >= 8 && p->cum[g] <= E164_MAX)
-			return p->end[g];
-	}
-	return 0;
-}
-
 /* Nothing may follow but a separator, punctuation or non-ASCII text. */
 static bool phone_stop(const char *f, size_t n, size_t e)
 {
@@ -124,6 +114,22 @@ static bool phone_stop(const char *f, size_t n, size_t e)
 	if (rd_alnum(c))
 		return false;
 	return !((c == '-' || c == '.') && rd_digit(rd_at(f, n, e + 1)));
+}
+
+/* Text end of the number parsed into p: the longest run of groups with the
+ * right digit count that stops cleanly (a space-separated number may
+ * follow), or 0. */
+static size_t phone_end(const char *f, size_t n, const struct phone *p)
+{
+	size_t target = phone_target(p);
+
+	for (size_t g = p->ng; g-- > 0;) {
+		bool fits = target ? p->cum[g] == target : p->cum[g] >= 8 && p->cum[g] <= E164_MAX;
+
+		if (fits && phone_stop(f, n, p->end[g]))
+			return p->end[g];
+	}
+	return 0;
 }
 
 bool rd_match_phone(const struct kr_redactor *r, const char *f, size_t n, struct rd_spans *out)
@@ -137,8 +143,8 @@ bool rd_match_phone(const struct kr_redactor *r, const char *f, size_t n, struct
 		if (!phone_start(f, n, i))
 			continue;
 		phone_parse(f, n, i, &p);
-		e = phone_end(&p);
-		if (e == 0 || !phone_stop(f, n, e))
+		e = phone_end(f, n, &p);
+		if (e == 0)
 			continue;
 		if (!rd_spans_add(out, i, e, RK_PHONE, 0))
 			return false;
