@@ -125,9 +125,10 @@ KR_HANDLER(handle_forward)
 	if (rc == KR_OK)
 		rc = forward_copy(s, &s->reader, it, to_id, &copy, err, errlen);
 	if (rc == KR_OK)
-		session_reply(s, json_pack("{s:s, s:s?, s:s, s:I}", "type", "forwarded", "ref",
+		session_reply(s, json_pack("{s:s, s:s?, s:s, s:I, s:s}", "type", "forwarded", "ref",
 		                           env->id, "item_id", copy->id, "cursor",
-		                           (json_int_t)copy->cursor));
+		                           (json_int_t)copy->cursor, "status",
+		                           kr_status_name(copy->meta.status)));
 out:
 	item_unref(it);
 	item_unref(copy);
