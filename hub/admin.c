@@ -56,6 +56,7 @@ enum opt {
 	OPT_ORG,
 	OPT_KIND,
 	OPT_POLICY,
+	OPT_REGION,
 	OPT__COUNT
 };
 
@@ -71,7 +72,7 @@ static const struct {
     [OPT_DOMAIN] = {"--domain", true, true},      [OPT_PERSON] = {"--person", true, true},
     [OPT_INDUSTRY] = {"--industry", true, false}, [OPT_EMPLOYEES] = {"--employees", true, false},
     [OPT_ORG] = {"--org", true, false},           [OPT_KIND] = {"--kind", true, false},
-    [OPT_POLICY] = {"--policy", true, false},
+    [OPT_POLICY] = {"--policy", true, false},     [OPT_REGION] = {"--region", true, false},
 };
 
 struct cmd;
@@ -347,9 +348,21 @@ static int store_need(struct admin *a)
 
 /* ---- organisations --------------------------------------------------- */
 
+/* ISO 3166-2:JP prefecture codes: JP-01 (Hokkaido) to JP-47 (Okinawa). */
+static bool region_valid(const char *r)
+{
+	int n;
+
+	if (strlen(r) != 5 || strncmp(r, "JP-", 3) != 0 || r[3] < '0' || r[3] > '9' || r[4] < '0' ||
+	    r[4] > '9')
+		return false;
+	n = (r[3] - '0') * 10 + (r[4] - '0');
+	return n >= 1 && n <= 47;
+}
+
 static int cmd_org_add(struct admin *a)
 {
-	const char *key = arg(a, 0), *emp = opt1(a, OPT_EMPLOYEES);
+	const char *key = arg(a, 0), *emp = opt1(a, OPT_EMPLOYEES), *region = opt1(a, OPT_REGION);
 	struct kr_org_terms terms = {
 	    a->opt[OPT_NAME].v,   a->opt[OPT_NAME].n,   a->opt[OPT_DOMAIN].v,
 	    a->opt[OPT_DOMAIN].n, a->opt[OPT_PERSON].v, a->opt[OPT_PERSON].n,
@@ -368,11 +381,16 @@ static int cmd_org_add(struct admin *a)
 			return usage_fail(a, "--employees wants a whole number, not \"%s\"", emp);
 		employees = v;
 	}
+	if (region && !region_valid(region))
+		return usage_fail(a, "--region wants a prefecture code JP-01 ... JP-47, not \"%s\"",
+		                  region);
 	ex = store_need(a);
 	if (ex)
 		return ex;
 	rc = store_org_add(a->st, key, &terms, opt1(a, OPT_INDUSTRY), employees, a->err,
 	                   sizeof(a->err));
+	if (rc == KR_OK && region)
+		rc = store_org_set_region(a->st, key, region);
 	if (rc != KR_OK)
 		return fail(a, rc, "cannot add organisation %s", key);
 	return done(a, json_pack("{s:b, s:s}", "ok", 1, "org", key),
@@ -932,10 +950,11 @@ static int cmd_policy_reload(struct admin *a)
 
 static const struct cmd commands[] = {
     {"org", "add", 1, 1,
-     BIT(OPT_NAME) | BIT(OPT_DOMAIN) | BIT(OPT_PERSON) | BIT(OPT_INDUSTRY) | BIT(OPT_EMPLOYEES),
+     BIT(OPT_NAME) | BIT(OPT_DOMAIN) | BIT(OPT_PERSON) | BIT(OPT_INDUSTRY) | BIT(OPT_EMPLOYEES) |
+         BIT(OPT_REGION),
      cmd_org_add,
      "org add KEY [--name ALIAS]... [--domain D]... [--person NAME]... [--industry X] "
-     "[--employees N]",
+     "[--employees N] [--region JP-NN]",
      "add a member organisation with the names, domains and people that identify it"},
     {"org", "list", 0, 0, 0, cmd_org_list, "org list", "list organisations"},
     {"org", "remove", 1, 1, 0, cmd_org_remove, "org remove KEY",

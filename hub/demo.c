@@ -31,17 +31,18 @@
 static const struct demo_org {
 	const char *key, *name_ja, *name_en, *domain_jp, *domain, *person, *industry;
 	int64_t employees;
+	const char *region; /* ISO 3166-2:JP */
 } orgs[] = {
     {"sakura-bank", "さくら銀行", "Sakura Bank", "sakura-bank.example.jp", "sakura-bank.example",
-     "田中一郎", "finance", 900},
+     "田中一郎", "finance", 900, "JP-13"},
     {"fuji-shoken", "富士証券", "Fuji Securities", "fuji-shoken.example.jp",
-     "fuji-securities.example", "鈴木花子", "finance", 450},
+     "fuji-securities.example", "鈴木花子", "finance", 450, "JP-13"},
     {"kanto-denryoku", "関東電力", "Kanto Electric Power", "kanto-denryoku.example.jp",
-     "kanto-power.example", "佐藤健", "energy", 3200},
+     "kanto-power.example", "佐藤健", "energy", 3200, "JP-11"},
     {"isac-jimukyoku", "金融ISAC事務局", "Finance ISAC Secretariat", "fin-isac.example.jp",
-     "fin-isac.example", "山本恵", "finance", 12},
+     "fin-isac.example", "山本恵", "finance", 12, "JP-13"},
     {"yokohama-seisakusho", "横浜製作所", "Yokohama Works", "yokohama-seisakusho.example.jp",
-     "yokohama-works.example", "小林誠", "manufacturing", 85},
+     "yokohama-works.example", "小林誠", "manufacturing", 85, "JP-14"},
 };
 
 static const struct demo_circle {
@@ -128,6 +129,8 @@ static enum kr_err seed_orgs(struct kr_store *st, char *err, size_t errlen)
 		struct kr_org_terms t = {names, N(names), domains, N(domains), persons, N(persons)};
 
 		rc = store_org_add(st, o->key, &t, o->industry, o->employees, err, errlen);
+		if (rc == KR_OK)
+			rc = store_org_set_region(st, o->key, o->region);
 	}
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "acl.h"
+#include "anon.h"
 #include "handlers.h"
 #include "item_check.h"
 #include "log.h"
@@ -17,10 +18,6 @@
 #define RECIPIENTS_MAX 256
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct kr_field post_fields[] = {
-    {"item", KR_F_OBJECT, true},
-};
 
 static const struct kr_field item_fields[] = {
     {"kind", KR_F_STRING, true}, {"circle", KR_F_STRING, true},
@@ -84,94 +81,143 @@ static enum kr_err check_rate(struct kr_session *s, int64_t circle_id,
 	return KR_OK;
 }
 
-KR_HANDLER(handle_post)
+/* Kind and TLP labels: unknown ones are refused, never defaulted. */
+static enum kr_err check_labels(const json_t *item, struct kr_item_new *in, char *err,
+                                size_t errlen)
 {
-	const json_t *item = json_object_get(env->msg, "item");
-	const json_t *tags;
-	json_t *indicators = NULL, *empty = json_array();
-	int64_t recipients[RECIPIENTS_MAX];
-	struct kr_item_new in = {0};
-	struct kr_item *stored = NULL;
-	const struct kr_circle_policy *cp;
-	const char *circle_key;
-	enum kr_err rc;
-
-	rc = kr_fields_check(env->msg, post_fields, NF(post_fields), true, err, errlen);
-	if (rc != KR_OK)
-		goto out;
-	rc = kr_fields_check(item, item_fields, NF(item_fields), false, err, errlen);
-	if (rc != KR_OK)
-		goto out;
-	in.kind = kr_kind_parse(json_string_value(json_object_get(item, "kind")));
-	in.tlp = kr_tlp_parse(json_string_value(json_object_get(item, "tlp")));
-	circle_key = json_string_value(json_object_get(item, "circle"));
-	rc = KR_ELABEL;
-	if (in.tlp == KR_TLP_NONE) {
+	in->kind = kr_kind_parse(json_string_value(json_object_get(item, "kind")));
+	in->tlp = kr_tlp_parse(json_string_value(json_object_get(item, "tlp")));
+	if (in->tlp == KR_TLP_NONE) {
 		snprintf(err, errlen,
 		         "unknown TLP '%.32s' (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)",
 		         json_string_value(json_object_get(item, "tlp")));
-		goto out;
+		return KR_ELABEL;
 	}
-	if (in.kind == KR_KIND_NONE || in.kind == KR_KIND_ASSESSMENT) {
+	if (in->kind == KR_KIND_NONE || in->kind == KR_KIND_ASSESSMENT) {
 		snprintf(err, errlen, "unknown kind '%.32s' (threat, practice, alert, event)",
 		         json_string_value(json_object_get(item, "kind")));
-		goto out;
+		return KR_ELABEL;
 	}
-	rc = item_check_text(item, true, err, errlen);
-	if (rc != KR_OK)
-		goto out;
-	rc = handler_circle(s, circle_key, &in.circle_id, err, errlen);
-	if (rc != KR_OK)
-		goto out;
-	cp = acl_policy(s->srv->acl, in.circle_id);
-	rc = policy_may_post(&s->reader, in.circle_id, in.kind, in.tlp, cp);
-	if (rc == KR_EFORBIDDEN) {
+	return KR_OK;
+}
+
+/* May this session post this to the circle, now? */
+static enum kr_err check_rights(struct kr_session *s, const char *circle_key,
+                                const struct kr_item_new *in, const struct kr_circle_policy *cp,
+                                char *err, size_t errlen)
+{
+	enum kr_err rc = policy_may_post(&s->reader, in->circle_id, in->kind, in->tlp, cp);
+
+	if (rc == KR_EFORBIDDEN)
 		snprintf(err, errlen, "your role in '%.64s' may not post %s items", circle_key,
-		         kr_kind_name(in.kind));
-		goto out;
-	}
-	if (rc != KR_OK) {
+		         kr_kind_name(in->kind));
+	else if (rc != KR_OK)
 		snprintf(err, errlen, "the policy of '%.64s' does not use TLP %s", circle_key,
-		         kr_tlp_name(in.tlp));
-		goto out;
+		         kr_tlp_name(in->tlp));
+	return rc == KR_OK ? check_rate(s, in->circle_id, cp, err, errlen) : rc;
+}
+
+/* The `preview` reply: exactly what recipients would receive, and what was
+ * removed (the author's own text), with nothing stored. */
+static void reply_preview(struct kr_session *s, const char *ref, const char *circle_key,
+                          const struct kr_item_new *in, const struct kr_anon *a)
+{
+	char created[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	json_t *item;
+
+	t -= t % a->created_round;
+	gmtime_r(&t, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	item = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:s, s:s}", "kind",
+	                 kr_kind_name(in->kind), "circle", circle_key, "tlp", kr_tlp_name(in->tlp),
+	                 "status", kr_status_name(in->status), "title", a->title, "body", a->body,
+	                 "indicators", a->indicators, "tags", a->tags, "created", created,
+	                 "pseudonym", a->pseudonym);
+	if (item && a->profile)
+		json_object_set(item, "profile", a->profile);
+	session_reply(s,
+	              json_pack("{s:s, s:s?, s:o, s:O, s:O}", "type", "preview", "ref", ref, "item",
+	                        item, "removed", a->removed, "redactions", a->redactions));
+}
+
+static const struct kr_field post_fields[] = {
+    {"item", KR_F_OBJECT, true},
+    {"preview", KR_F_BOOL, false},
+};
+
+KR_HANDLER(handle_post)
+{
+	const json_t *item = json_object_get(env->msg, "item");
+	json_t *indicators = NULL;
+	int64_t recipients[RECIPIENTS_MAX];
+	struct kr_item_new in = {0};
+	struct kr_item *stored = NULL;
+	struct kr_anon anon = {0};
+	const struct kr_circle_policy *cp = NULL;
+	const char *circle_key = json_string_value(json_object_get(item, "circle"));
+	enum kr_err rc;
+
+	rc = kr_fields_check(env->msg, post_fields, NF(post_fields), true, err, errlen);
+	if (rc == KR_OK)
+		rc = kr_fields_check(item, item_fields, NF(item_fields), false, err, errlen);
+	if (rc == KR_OK)
+		rc = check_labels(item, &in, err, errlen);
+	if (rc == KR_OK)
+		rc = item_check_text(item, true, err, errlen);
+	if (rc == KR_OK)
+		rc = handler_circle(s, circle_key, &in.circle_id, err, errlen);
+	if (rc == KR_OK) {
+		cp = acl_policy(s->srv->acl, in.circle_id);
+		rc = check_rights(s, circle_key, &in, cp, err, errlen);
 	}
-	rc = check_rate(s, in.circle_id, cp, err, errlen);
-	if (rc != KR_OK)
-		goto out;
-	rc = item_check_indicators(json_object_get(item, "indicators"), &indicators, err, errlen);
-	if (rc != KR_OK)
-		goto out;
-	tags = json_object_get(item, "tags");
-	rc = item_check_tags(tags, err, errlen);
-	if (rc != KR_OK)
-		goto out;
-	rc = check_recipients(s, json_object_get(item, "recipients"), in.tlp, in.circle_id,
-	                      recipients, &in.n_recipients, err, errlen);
+	if (rc == KR_OK)
+		rc = item_check_indicators(json_object_get(item, "indicators"), &indicators, err,
+		                           errlen);
+	if (rc == KR_OK)
+		rc = item_check_tags(json_object_get(item, "tags"), err, errlen);
+	if (rc == KR_OK)
+		rc = check_recipients(s, json_object_get(item, "recipients"), in.tlp, in.circle_id,
+		                      recipients, &in.n_recipients, err, errlen);
+	if (rc == KR_OK)
+		rc = anon_item(s->srv->store, s->reader.org_id, in.circle_id, cp,
+		               json_string_value(json_object_get(item, "title")),
+		               json_string_value(json_object_get(item, "body")), indicators,
+		               json_object_get(item, "tags"), &anon, err, errlen);
 	if (rc != KR_OK)
 		goto out;
 	in.status = policy_needs_moderation(&s->reader, in.circle_id, in.kind, cp)
 	                ? KR_STATUS_PENDING
 	                : KR_STATUS_PUBLISHED;
-	in.title = json_string_value(json_object_get(item, "title"));
-	in.body = json_string_value(json_object_get(item, "body"));
-	in.indicators = indicators;
-	in.tags = tags ? tags : empty;
+	if (json_is_true(json_object_get(env->msg, "preview"))) {
+		reply_preview(s, env->id, circle_key, &in, &anon);
+		goto out;
+	}
+	in.title = anon.title;
+	in.body = anon.body;
+	in.indicators = anon.indicators;
+	in.tags = anon.tags;
 	in.author_user_id = s->user_id;
 	in.author_org_id = s->reader.org_id;
 	in.recipients = recipients;
+	in.pseudonym = anon.pseudonym;
+	in.profile = anon.profile;
+	in.created_round = anon.created_round;
 	rc = store_item_insert(s->srv->store, &in, &stored);
 	if (rc != KR_OK) {
 		snprintf(err, errlen, "the item could not be stored; nothing was posted");
 		goto out;
 	}
-	session_reply(s, json_pack("{s:s, s:s?, s:s, s:I, s:s}", "type", "posted", "ref", env->id,
-	                           "item_id", stored->id, "cursor", (json_int_t)stored->cursor,
-	                           "status", kr_status_name(stored->meta.status)));
+	session_reply(
+	    s, json_pack("{s:s, s:s?, s:s, s:I, s:s, s:O}", "type", "posted", "ref", env->id,
+	                 "item_id", stored->id, "cursor", (json_int_t)stored->cursor, "status",
+	                 kr_status_name(stored->meta.status), "redactions", anon.redactions));
 	if (stored->meta.status == KR_STATUS_PUBLISHED)
 		subs_fanout(s->srv, stored);
 out:
+	anon_clear(&anon);
 	item_unref(stored);
 	json_decref(indicators);
-	json_decref(empty);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "acl.h"
+#include "anon.h"
 #include "handlers.h"
 #include "log.h"
 #include "reader.h"
@@ -69,6 +70,7 @@ static enum kr_err forward_copy(struct kr_session *s, const struct kr_reader *r,
 	const struct kr_circle_policy *to = acl_policy(s->srv->acl, to_id);
 	const char *root = it->id;
 	struct kr_item_new in = {0};
+	char pseudonym[KR_PSEUDONYM_LEN + 1];
 	bool exists = false;
 	enum kr_err rc;
 
@@ -77,6 +79,8 @@ static enum kr_err forward_copy(struct kr_session *s, const struct kr_reader *r,
 		snprintf(err, errlen, "item '%s' was already forwarded there", it->id);
 		return KR_EINVAL;
 	}
+	if (rc != KR_OK)
+		return rc;
 	in.kind = it->meta.kind;
 	in.circle_id = to_id;
 	in.tlp = it->meta.tlp;
@@ -89,7 +93,14 @@ static enum kr_err forward_copy(struct kr_session *s, const struct kr_reader *r,
 	in.author_user_id = it->meta.author_user_id;
 	in.author_org_id = it->meta.author_org_id;
 	in.forwarded_from = root;
-	rc = rc == KR_OK ? store_item_insert(s->srv->store, &in, copy) : rc;
+	/* The copy speaks under the target circle's pseudonym rules. */
+	rc = anon_pseudonym(s->srv->store, to, to_id, it->meta.author_org_id, pseudonym);
+	if (rc != KR_OK)
+		return rc;
+	in.pseudonym = pseudonym;
+	in.profile = item_content(it, "profile");
+	in.created_round = anon_created_round(to);
+	rc = store_item_insert(s->srv->store, &in, copy);
 	if (rc == KR_OK && (*copy)->meta.status == KR_STATUS_PUBLISHED)
 		subs_fanout(s->srv, *copy);
 	return rc;

@@ -47,6 +47,11 @@ struct kr_item *item_new(const struct kr_item_fields *f)
 	if (f->forwarded_from &&
 	    json_object_set_new(it->view, "forwarded_from", json_string(f->forwarded_from)) != 0)
 		goto fail;
+	if (json_object_set_new(it->view, "pseudonym",
+	                        json_string(f->pseudonym ? f->pseudonym : "anon-00000000")) != 0)
+		goto fail;
+	if (json_is_object(f->profile) && json_object_set(it->view, "profile", f->profile) != 0)
+		goto fail;
 	return it;
 fail:
 	json_decref(it->view);

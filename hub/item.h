@@ -46,6 +46,8 @@ struct kr_item_fields {
 	const char *created;
 	int64_t created_at;         /* seconds since the epoch */
 	const char *forwarded_from; /* original item id of a forwarded copy, or NULL */
+	const char *pseudonym;      /* what readers see instead of the author */
+	json_t *profile;            /* coarsened organisation profile, or NULL */
 	int64_t author_user_id;
 	int64_t author_org_id;
 	const int64_t *recipients;

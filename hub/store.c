@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "log.h"
 #include "migrations.h"
 
@@ -219,4 +221,41 @@ int64_t store_data_version(struct kr_store *st)
 int store_schema_version(void)
 {
 	return (int)kr_migrations_count;
+}
+
+enum kr_err store_secret(struct kr_store *st, const char *name, unsigned char out[32])
+{
+	static const char get[] = "SELECT value FROM secrets WHERE name = ?1";
+	static const char put[] = "INSERT OR IGNORE INTO secrets (name, value) VALUES (?1, ?2)";
+	enum kr_err rc = KR_EINTERNAL;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		sqlite3_stmt *s = store_prepare(st, get);
+		unsigned char fresh[32];
+		int step;
+
+		if (!s)
+			return KR_EINTERNAL;
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		step = sqlite3_step(s);
+		if (step == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32) {
+			memcpy(out, sqlite3_column_blob(s, 0), 32);
+			sqlite3_reset(s);
+			return KR_OK;
+		}
+		sqlite3_reset(s);
+		if (step != SQLITE_DONE && step != SQLITE_ROW)
+			return store_err(st, step);
+		/* First use: make it, then read back whichever insert won. */
+		s = store_prepare(st, put);
+		if (!s || RAND_bytes(fresh, sizeof(fresh)) != 1)
+			return KR_EINTERNAL;
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 2, fresh, sizeof(fresh), SQLITE_TRANSIENT);
+		step = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (step != SQLITE_DONE)
+			return store_err(st, step);
+	}
+	return rc;
 }

@@ -55,4 +55,10 @@ int64_t store_data_version(struct kr_store *st);
 /* The newest schema version this binary knows (number of migrations). */
 int store_schema_version(void);
 
+/*
+ * A 32-byte secret of the hub (e.g. "pseudonym", the key of stable
+ * pseudonyms), made from OpenSSL's RNG on first use and kept in the store.
+ */
+enum kr_err store_secret(struct kr_store *st, const char *name, unsigned char out[32]);
+
 #endif

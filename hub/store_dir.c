@@ -986,3 +986,55 @@ enum kr_err store_policy_epoch_bump(struct kr_store *st)
 out:
 	return tx_end(st, &tx, rc);
 }
+
+enum kr_err store_org_identity(struct kr_store *st, int64_t org_id, json_t **out)
+{
+	static const char sql[] = "SELECT key, industry, employees, region FROM orgs WHERE id = ?1";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	json_t *obj = NULL;
+	enum kr_err rc = KR_EINTERNAL;
+	int step;
+
+	*out = NULL;
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, org_id);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		obj = json_pack("{s:s}", "key", col_text(s, 0));
+		if (obj && sqlite3_column_type(s, 1) != SQLITE_NULL)
+			json_object_set_new(obj, "industry", json_string(col_text(s, 1)));
+		if (obj && sqlite3_column_type(s, 2) != SQLITE_NULL)
+			json_object_set_new(obj, "employees",
+			                    json_integer(sqlite3_column_int64(s, 2)));
+		if (obj && sqlite3_column_type(s, 3) != SQLITE_NULL)
+			json_object_set_new(obj, "region", json_string(col_text(s, 3)));
+	}
+	sqlite3_reset(s);
+	if (step == SQLITE_DONE)
+		return KR_ENOTFOUND;
+	if (step != SQLITE_ROW)
+		return store_err(st, step);
+	rc = obj ? org_terms_json(st, org_id, obj) : KR_EINTERNAL;
+	if (rc == KR_OK)
+		*out = obj;
+	else
+		json_decref(obj);
+	return rc;
+}
+
+enum kr_err store_org_set_region(struct kr_store *st, const char *key, const char *region)
+{
+	static const char sql[] = "UPDATE orgs SET region = ?2 WHERE key = ?1";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	enum kr_err rc;
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, region, -1, SQLITE_STATIC);
+	rc = store_err(st, step_done(s));
+	if (rc == KR_OK && sqlite3_changes(store_db(st)) == 0)
+		rc = KR_ENOTFOUND;
+	return rc;
+}

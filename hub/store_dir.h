@@ -109,4 +109,15 @@ enum kr_err store_circle_set_policy(struct kr_store *st, const char *key, const 
 /* Make a running hub re-read every circle's policy (it watches the store). */
 enum kr_err store_policy_epoch_bump(struct kr_store *st);
 
+/*
+ * Everything that identifies an organisation, for the anonymiser:
+ * {"key", "industry"?, "employees"?, "region"?, "names", "domains",
+ * "persons"}. New reference. KR_ENOTFOUND for an unknown id. Never sent to
+ * anyone.
+ */
+enum kr_err store_org_identity(struct kr_store *st, int64_t org_id, json_t **out);
+
+/* Set an organisation's region (ISO 3166-2:JP, e.g. "JP-14"). */
+enum kr_err store_org_set_region(struct kr_store *st, const char *key, const char *region);
+
 #endif

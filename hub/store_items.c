@@ -13,7 +13,7 @@
 #define ITEM_COLUMNS                                                                               \
 	"i.cursor, i.id, i.kind, i.circle_id, c.key, i.tlp, i.status, i.title, i.body, "           \
 	"i.indicators, i.tags, i.created, i.author_user_id, i.author_org_id, i.created_at, "       \
-	"i.forwarded_from "
+	"i.forwarded_from, i.pseudonym, i.profile "
 
 static const char *col_text(sqlite3_stmt *s, int i)
 {
@@ -66,6 +66,7 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 	json_t *ind = json_loads(col_text(s, 9), 0, NULL);
 	json_t *tags = json_loads(col_text(s, 10), 0, NULL);
 	int64_t *recipients = NULL;
+	json_t *profile = NULL;
 	enum kr_err rc = KR_EINTERNAL;
 
 	*out = NULL;
@@ -87,6 +88,10 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 	f.author_org_id = sqlite3_column_int64(s, 13);
 	f.created_at = sqlite3_column_int64(s, 14);
 	f.forwarded_from = sqlite3_column_type(s, 15) == SQLITE_NULL ? NULL : col_text(s, 15);
+	f.pseudonym = sqlite3_column_type(s, 16) == SQLITE_NULL ? NULL : col_text(s, 16);
+	profile =
+	    sqlite3_column_type(s, 17) == SQLITE_NULL ? NULL : json_loads(col_text(s, 17), 0, NULL);
+	f.profile = profile;
 	if (f.tlp == KR_TLP_RED) {
 		rc = load_recipients(st, f.cursor, &recipients, &f.n_recipients);
 		if (rc != KR_OK)
@@ -97,6 +102,7 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 	rc = *out ? KR_OK : KR_EINTERNAL;
 out:
 	free(recipients);
+	json_decref(profile);
 	json_decref(ind);
 	json_decref(tags);
 	return rc;
@@ -138,11 +144,12 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 {
 	static const char sql[] =
 	    "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, "
-	    "tags, author_user_id, author_org_id, created, created_at, forwarded_from) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+	    "tags, author_user_id, author_org_id, created, created_at, forwarded_from, pseudonym, "
+	    "profile) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+	    "?16)";
 	char id[KR_ITEM_ID_LEN + 1], created[32];
 	int64_t created_at = (int64_t)time(NULL);
-	char *ind = NULL, *tags = NULL;
+	char *ind = NULL, *tags = NULL, *profile = NULL;
 	sqlite3_stmt *s;
 	int64_t cursor;
 	enum kr_err rc = KR_EINTERNAL;
@@ -150,10 +157,13 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 
 	*out = NULL;
 	ind = json_dumps(in->indicators, JSON_COMPACT);
+	profile = in->profile ? json_dumps(in->profile, JSON_COMPACT) : NULL;
 	tags = json_dumps(in->tags, JSON_COMPACT);
 	if (!ind || !tags || !item_id_generate(id))
 		goto out;
-	utc_time(created_at, created);
+	/* Readers see the creation time only as finely as the policy allows. */
+	utc_time(in->created_round > 1 ? created_at - created_at % in->created_round : created_at,
+	         created);
 	rc = store_begin(st);
 	if (rc != KR_OK)
 		goto out;
@@ -177,6 +187,9 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	sqlite3_bind_int64(s, 13, created_at);
 	if (in->forwarded_from)
 		sqlite3_bind_text(s, 14, in->forwarded_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 15, in->pseudonym, -1, SQLITE_STATIC);
+	if (profile)
+		sqlite3_bind_text(s, 16, profile, -1, SQLITE_STATIC);
 	src = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (src != SQLITE_DONE) {
@@ -197,6 +210,7 @@ rollback:
 out:
 	free(ind);
 	free(tags);
+	free(profile);
 	return rc;
 }
 
@@ -387,9 +401,11 @@ enum kr_err store_item_edit(struct kr_store *st, int64_t cursor, const json_t *e
 static const char sql_mark_old[] = "UPDATE items SET id = id || '~' WHERE cursor = ?1";
 static const char sql_copy[] =
     "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, tags, "
-    "author_user_id, author_org_id, created, created_at, forwarded_from, status_reason) "
+    "author_user_id, author_org_id, created, created_at, forwarded_from, status_reason, "
+    "pseudonym, profile) "
     "SELECT ?2, kind, circle_id, coalesce(?3, tlp), 'published', title, body, indicators, "
-    "tags, author_user_id, author_org_id, created, created_at, forwarded_from, ?4 "
+    "tags, author_user_id, author_org_id, created, created_at, forwarded_from, ?4, pseudonym, "
+    "profile "
     "FROM items WHERE cursor = ?1";
 static const char sql_move_recipients[] =
     "UPDATE item_recipients SET item_cursor = ?2 WHERE item_cursor = ?1";

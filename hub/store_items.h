@@ -32,6 +32,9 @@ struct kr_item_new {
 	const int64_t *recipients;
 	size_t n_recipients;
 	const char *forwarded_from; /* NULL unless a forwarded copy */
+	const char *pseudonym;      /* required: "anon-" + 8 hex */
+	const json_t *profile;      /* coarsened profile, or NULL */
+	int64_t created_round;      /* round `created` down to this many seconds (0: none) */
 };
 
 /*

@@ -1,0 +1,183 @@
+/*
+ * anon.c - anonymising an item before it is stored (see anon.h).
+ */
+#include "anon.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redact.h"
+#include "store_dir.h"
+#include "utf8.h"
+
+#define MAX_TERMS    256
+#define MAX_PATTERNS 64
+
+/* Borrowed string pointers of a JSON array of strings, skipping terms the
+ * engine cannot use (shorter than two characters). */
+static size_t terms(const json_t *arr, const char **out, size_t max)
+{
+	const json_t *v;
+	size_t i, n = 0;
+
+	json_array_foreach(arr, i, v)
+	{
+		const char *t = json_string_value(v);
+
+		if (t && n < max && kr_utf8_count(t, strlen(t)) >= 2)
+			out[n++] = t;
+	}
+	return n;
+}
+
+/* A redactor for the organisation's identity and the policy's patterns. */
+static enum kr_err compile(const json_t *id, const struct kr_circle_policy *cp,
+                           struct kr_redactor **out, char *err, size_t errlen)
+{
+	const char *names[MAX_TERMS + 1], *domains[MAX_TERMS], *persons[MAX_TERMS];
+	struct kr_redact_pattern pats[MAX_PATTERNS];
+	struct kr_redact_ctx ctx = {0};
+	const char *key = json_string_value(json_object_get(id, "key"));
+	const json_t *p;
+	size_t i, np = 0;
+
+	ctx.names = names;
+	ctx.n_names = terms(json_object_get(id, "names"), names, MAX_TERMS);
+	if (key && strlen(key) >= 3) /* the organisation's key identifies it too */
+		names[ctx.n_names++] = key;
+	ctx.domains = domains;
+	ctx.n_domains = terms(json_object_get(id, "domains"), domains, MAX_TERMS);
+	ctx.persons = persons;
+	ctx.n_persons = terms(json_object_get(id, "persons"), persons, MAX_TERMS);
+	json_array_foreach(cp->redact_patterns, i, p)
+	{
+		if (np == MAX_PATTERNS)
+			break;
+		pats[np].name = json_string_value(json_object_get(p, "name"));
+		pats[np].pattern = json_string_value(json_object_get(p, "pattern"));
+		pats[np].placeholder = json_string_value(json_object_get(p, "placeholder"));
+		np++;
+	}
+	ctx.patterns = pats;
+	ctx.n_patterns = np;
+	return redact_compile(&ctx, out, err, errlen);
+}
+
+static enum kr_err scrub_tags(const struct kr_redactor *r, const json_t *tags, json_t **out,
+                              json_t *removed)
+{
+	const json_t *t;
+	size_t i;
+
+	*out = json_array();
+	if (!*out)
+		return KR_EINTERNAL;
+	json_array_foreach(tags, i, t)
+	{
+		char *clean = NULL;
+		enum kr_err rc = redact_text(r, "tags", json_string_value(t), json_string_length(t),
+		                             NULL, &clean, removed);
+
+		if (rc != KR_OK)
+			return rc;
+		json_array_append_new(*out, json_string(clean));
+		free(clean);
+	}
+	return KR_OK;
+}
+
+static enum kr_err scrub(const struct kr_redactor *r, const char *title, const char *body,
+                         const json_t *indicators, const json_t *tags, struct kr_anon *a)
+{
+	enum kr_err rc = redact_indicators(r, indicators, &a->indicators, a->removed);
+
+	if (rc == KR_OK)
+		rc = redact_text(r, "title", title, strlen(title), a->indicators, &a->title,
+		                 a->removed);
+	if (rc == KR_OK)
+		rc =
+		    redact_text(r, "body", body, strlen(body), a->indicators, &a->body, a->removed);
+	if (rc == KR_OK)
+		rc = scrub_tags(r, tags, &a->tags, a->removed);
+	if (rc == KR_OK) {
+		a->redactions = redact_findings_public(a->removed);
+		rc = a->redactions ? KR_OK : KR_EINTERNAL;
+	}
+	return rc;
+}
+
+enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
+                      const struct kr_circle_policy *cp, const char *title, const char *body,
+                      const json_t *indicators, const json_t *tags, struct kr_anon *out, char *err,
+                      size_t errlen)
+{
+	struct kr_redactor *r = NULL;
+	json_t *id = NULL;
+	enum kr_err rc;
+
+	memset(out, 0, sizeof(*out));
+	out->removed = json_array();
+	rc = out->removed ? store_org_identity(st, org_id, &id) : KR_EINTERNAL;
+	if (rc == KR_OK)
+		rc = compile(id, cp, &r, err, errlen);
+	if (rc == KR_OK)
+		rc = scrub(r, title, body, indicators, tags, out);
+	if (rc == KR_OK)
+		rc = anon_pseudonym(st, cp, circle_id, org_id, out->pseudonym);
+	if (rc == KR_OK) {
+		out->profile = redact_profile(id, cp->anonymisation == KR_ANON_STRICT);
+		out->created_round = anon_created_round(cp);
+	}
+	if (rc != KR_OK)
+		anon_clear(out);
+	redact_free(r);
+	json_decref(id);
+	return rc;
+}
+
+enum kr_err anon_pseudonym(struct kr_store *st, const struct kr_circle_policy *cp,
+                           int64_t circle_id, int64_t org_id, char out[KR_PSEUDONYM_LEN + 1])
+{
+	unsigned char key[32], md[EVP_MAX_MD_SIZE], raw[4];
+	unsigned int mdlen = 0;
+	char msg[64];
+	enum kr_err rc;
+
+	if (cp->pseudonym == KR_PSEUDONYM_PER_CIRCLE) {
+		rc = store_secret(st, "pseudonym", key);
+		if (rc != KR_OK)
+			return rc;
+		snprintf(msg, sizeof(msg), "circle:%lld:org:%lld", (long long)circle_id,
+		         (long long)org_id);
+		if (!HMAC(EVP_sha256(), key, sizeof(key), (const unsigned char *)msg, strlen(msg),
+		          md, &mdlen))
+			return KR_EINTERNAL;
+		memcpy(raw, md, sizeof(raw));
+	} else if (RAND_bytes(raw, sizeof(raw)) != 1) {
+		return KR_EINTERNAL;
+	}
+	snprintf(out, KR_PSEUDONYM_LEN + 1, "anon-%02x%02x%02x%02x", raw[0], raw[1], raw[2],
+	         raw[3]);
+	return KR_OK;
+}
+
+int64_t anon_created_round(const struct kr_circle_policy *cp)
+{
+	return cp->anonymisation == KR_ANON_STRICT ? 86400 : 3600;
+}
+
+void anon_clear(struct kr_anon *a)
+{
+	free(a->title);
+	free(a->body);
+	json_decref(a->indicators);
+	json_decref(a->tags);
+	json_decref(a->removed);
+	json_decref(a->redactions);
+	json_decref(a->profile);
+	memset(a, 0, sizeof(*a));
+}
