@@ -48,7 +48,7 @@ const struct cli_cmd cmd_roster = {
     "\n"
     "Print the keys of the organisations that are members of circle C, one\n"
     "per line. A circle's roster is hidden from its members unless its\n"
-    "policy shows it (else exit 4).\n"
+    "policy shows it (else exit 4); the circle's moderators always see it.\n"
     "With --json: {\"circle\", \"orgs\"}.\n"
     "\n"
     "Options:\n"

@@ -11,6 +11,7 @@ static int forward_run(const struct cli *cli, const struct cli_cmd *cmd, int arg
 {
 	struct cli_args a;
 	json_t *r = NULL;
+	const char *status;
 	int rc;
 
 	rc = cli_parse_args(cmd, argc, argv, forward_args, OPT_COUNT(forward_args), 1, &a);
@@ -36,10 +37,13 @@ static int forward_run(const struct cli *cli, const struct cli_cmd *cmd, int arg
 		cli_print_body(r);
 		goto out;
 	}
+	status = json_string_value(json_object_get(r, "status"));
 	fputs("forwarded as ", stdout);
 	cli_print_text(stdout, json_string_value(json_object_get(r, "item_id")), true);
-	printf(" (cursor %" JSON_INTEGER_FORMAT ")\n",
+	printf(" (cursor %" JSON_INTEGER_FORMAT ", ",
 	       json_integer_value(json_object_get(r, "cursor")));
+	cli_print_text(stdout, status ? status : "?", true);
+	fputs(")\n", stdout);
 out:
 	json_decref(r);
 	return rc;
@@ -89,9 +93,12 @@ const struct cli_cmd cmd_forward = {
     "forwarded, by a member of both circles, when the home circle's policy\n"
     "lets GREEN out and the target's lets GREEN in (else exit 4). The copy\n"
     "keeps the TLP, names the original in forwarded_from and is never made\n"
-    "public. Prints the copy's id and cursor, e.g.\n"
-    "  forwarded as it_0c1d2e3f40516273 (cursor 57)\n"
-    "With --json: {\"item_id\", \"cursor\"}.\n"
+    "public. Prints the copy's id, cursor and status, e.g.\n"
+    "  forwarded as it_0c1d2e3f40516273 (cursor 57, published)\n"
+    "The status is pending when the target circle's policy holds the item's\n"
+    "kind for its moderators: like any pending item, the copy then reaches\n"
+    "nobody but them and the item's author until approved.\n"
+    "With --json: {\"item_id\", \"cursor\", \"status\"}.\n"
     "\n"
     "To have an item you cannot forward yourself shared more widely, ask its\n"
     "author: see 'kairan request --help'.\n"

@@ -6,10 +6,38 @@
 #include "reader.h"
 #include "server.h"
 #include "store_items.h"
+#include "store_requests.h"
 
 static const struct kr_field retract_fields[] = {
     {"item_id", KR_F_STRING, true},
 };
+
+/* Pending permission requests about a retracted item are refused, and each
+ * requester is told (still without learning who the author is). */
+static void close_requests(struct kr_session *s, const struct kr_item *it)
+{
+	json_t *closed = NULL, *c;
+	size_t i;
+
+	if (store_requests_close(s->srv->store, it->cursor, "the item was retracted", &closed) !=
+	    KR_OK) {
+		json_decref(closed);
+		return;
+	}
+	json_array_foreach(closed, i, c)
+	{
+		struct kr_request req;
+
+		if (store_request_get(s->srv->store, json_string_value(json_object_get(c, "id")),
+		                      &req) != KR_OK)
+			continue;
+		server_notify_user(s->srv, json_integer_value(json_object_get(c, "requester")),
+		                   json_pack("{s:s, s:s, s:O}", "type", "notice", "event",
+		                             "permission_decision", "request", req.view));
+		store_request_clear(&req);
+	}
+	json_decref(closed);
+}
 
 KR_HANDLER(handle_retract)
 {
@@ -44,6 +72,7 @@ KR_HANDLER(handle_retract)
 		goto out;
 	session_reply(
 	    s, json_pack("{s:s, s:s?, s:s}", "type", "retracted", "ref", env->id, "item_id", id));
+	close_requests(s, it);
 	if (it->meta.status == KR_STATUS_PUBLISHED)
 		reader_notify_retraction(s->srv, it);
 out:

@@ -158,3 +158,34 @@ enum kr_err store_requests_for(struct kr_store *st, int64_t user_id, json_t **to
 		rc = list(st, sql_mine, user_id, mine);
 	return rc;
 }
+
+enum kr_err store_requests_close(struct kr_store *st, int64_t item_cursor, const char *reason,
+                                 json_t **closed)
+{
+	static const char sql_list[] = "SELECT r.id, r.requester_user_id " REQUEST_FROM
+	                               "WHERE r.item_cursor = ?1 AND r.status = 'pending'";
+	static const char sql_close[] =
+	    "UPDATE permission_requests SET status = 'refused', decision_reason = ?2 "
+	    "WHERE item_cursor = ?1 AND status = 'pending'";
+	sqlite3_stmt *s = store_prepare(st, sql_list);
+	int src;
+
+	*closed = json_array();
+	if (!s || !*closed)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, item_cursor);
+	while ((src = sqlite3_step(s)) == SQLITE_ROW)
+		json_array_append_new(*closed, json_pack("{s:s, s:I}", "id", col(s, 0), "requester",
+		                                         (json_int_t)sqlite3_column_int64(s, 1)));
+	sqlite3_reset(s);
+	if (src != SQLITE_DONE)
+		return store_err(st, src);
+	s = store_prepare(st, sql_close);
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, item_cursor);
+	sqlite3_bind_text(s, 2, reason, -1, SQLITE_TRANSIENT);
+	src = sqlite3_step(s);
+	sqlite3_reset(s);
+	return src == SQLITE_DONE ? KR_OK : store_err(st, src);
+}

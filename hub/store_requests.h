@@ -48,4 +48,12 @@ enum kr_err store_request_decide(struct kr_store *st, const char *id, bool grant
  * (*mine), newest first: arrays of request views, new references. */
 enum kr_err store_requests_for(struct kr_store *st, int64_t user_id, json_t **to_me, json_t **mine);
 
+/*
+ * Refuse every pending request about an item (it was retracted) with the
+ * given reason. *closed: new array of {"id", "requester"} so the hub can
+ * tell each requester; internal only, never sent as is.
+ */
+enum kr_err store_requests_close(struct kr_store *st, int64_t item_cursor, const char *reason,
+                                 json_t **closed);
+
 #endif
