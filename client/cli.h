@@ -198,10 +198,10 @@ void cli_print_text(FILE *f, const char *s, bool oneline);
 /*
  * An item as readers see it (PROTOCOL.md, "Item as readers see it"; item is
  * borrowed), for people on stdout: title, then one "label  value" line per
- * field present (id, TLP, circle, kind, status, created, cursor, forwarded
- * from, author organisation when a moderator sees it, tags, recipients), the
- * body and the indicators. Every string goes through cli_print_text().
- * (cli_item.c)
+ * field present (id, TLP, circle, kind, status, created, pseudonym, profile,
+ * cursor, forwarded from, author organisation when a moderator sees it, tags,
+ * recipients), the body and the indicators. Every string goes through
+ * cli_print_text(). (cli_item.c)
  */
 void cli_print_item(const json_t *item);
 

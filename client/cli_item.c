@@ -33,6 +33,27 @@ static void item_list(const char *label, const json_t *a)
 	fputc('\n', stdout);
 }
 
+/* A "profile  industry, size, region" line, skipped when there is nothing to show. */
+static void item_profile(const json_t *p)
+{
+	static const char *const keys[] = {"industry", "size", "region"};
+	bool any = false;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = json_string_value(json_object_get(p, keys[i]));
+
+		if (!v)
+			continue;
+		if (!any)
+			printf("%-15s", "profile");
+		fputs(any ? ", " : "", stdout);
+		cli_print_text(stdout, v, true);
+		any = true;
+	}
+	if (any)
+		fputc('\n', stdout);
+}
+
 /* The indicators as "  TYPE    ROLE      VALUE" lines, nothing when there are none. */
 static void item_indicators(const json_t *inds)
 {
@@ -70,6 +91,8 @@ void cli_print_item(const json_t *item)
 	item_field("kind", json_object_get(item, "kind"));
 	item_field("status", json_object_get(item, "status"));
 	item_field("created", json_object_get(item, "created"));
+	item_field("pseudonym", json_object_get(item, "pseudonym"));
+	item_profile(json_object_get(item, "profile"));
 	item_field("cursor", json_object_get(item, "cursor"));
 	item_field("forwarded from", json_object_get(item, "forwarded_from"));
 	item_field("author org", json_object_get(item, "author_org"));

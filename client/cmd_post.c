@@ -1,43 +1,130 @@
 /*
- * cmd_post.c - `kairan post FILE|-`: send an item (a JSON object, the
- * `post.item` of schema/PROTOCOL.md) to the hub.
+ * cmd_post.c - `kairan post FILE|- [--preview] [--yes]`: send an item (a
+ * JSON object, the `post.item` of schema/PROTOCOL.md) to the hub.
+ *
+ * The hub scrubs what identifies the author before it stores an item
+ * (PROTOCOL.md, "Anonymisation"), so the author first sees what recipients
+ * will receive and what was removed:
+ *
+ *	--preview  ask the hub for a preview (post with preview: true), print it,
+ *	           store nothing;
+ *	--yes      post at once, as scripts do;
+ *	neither    preview, then ask "Publish this to CIRCLE? [y/N]" on the
+ *	           terminal and post only on y/yes; without a terminal, refuse
+ *	           (exit 2), so that nothing is published unseen.
+ *
+ * The session is closed while the question waits for an answer (a person
+ * may take minutes) and opened again to post.
  *
  * Locally the file is only checked to be UTF-8 text holding one JSON object
  * (cli_load_object()); the fields are the hub's to judge, and its error is
  * what the user sees.
  */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
 #include "cmd.h"
 
-static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
-{
-	struct conn *c = NULL;
-	json_t *item = NULL, *r = NULL, *body = NULL;
-	const char *path = NULL;
-	bool help;
-	int rc;
+enum { POST_PREVIEW = 1, POST_YES, POST_HELP };
 
-	rc = cli_parse_operand(cmd, argc, argv, &path, &help);
-	if (rc || help) {
-		rc = rc ? rc : cli_help(cmd);
-		goto out;
+static const struct opt_spec post_opts[] = {
+    {"preview", 0, false, POST_PREVIEW},
+    {"yes", 'y', false, POST_YES},
+    {"help", 'h', false, POST_HELP},
+};
+
+struct post_args {
+	const char *path;
+	bool preview, yes, help;
+};
+
+static int post_parse(const struct cli_cmd *cmd, int argc, char **argv, struct post_args *a)
+{
+	struct opt_iter it;
+	const char *arg;
+	char err[128];
+	int o;
+
+	memset(a, 0, sizeof(*a));
+	opt_init(&it, argc, argv, 1);
+	while ((o = opt_next(&it, post_opts, OPT_COUNT(post_opts), &arg, err, sizeof(err))) !=
+	       OPT_DONE) {
+		if (o == POST_PREVIEW)
+			a->preview = true;
+		else if (o == POST_YES)
+			a->yes = true;
+		else if (o == POST_HELP)
+			a->help = true;
+		else if (o == OPT_OPERAND && !a->path)
+			a->path = arg;
+		else
+			return cli_opt_error(cmd, o, arg, err);
 	}
-	if (!path) {
-		rc = cli_usage_error(cmd, "which file? give FILE, or '-' for standard input");
-		goto out;
+	if (a->help)
+		return KR_EXIT_OK;
+	if (a->preview && a->yes)
+		return cli_usage_error(cmd, "use --preview or --yes, not both");
+	if (!a->path)
+		return cli_usage_error(cmd, "which file? give FILE, or '-' for standard input");
+	return KR_EXIT_OK;
+}
+
+/* One "  KIND  FIELD  xN  ORIGINAL" line per removal (the author's own text). */
+static void print_removed(const json_t *removed)
+{
+	const json_t *r;
+	size_t i;
+
+	if (json_array_size(removed) == 0) {
+		fputs("Removed before sharing: nothing\n", stdout);
+		return;
 	}
-	rc = cli_load_object(cmd, path, "the item", &item);
-	if (rc)
-		goto out;
-	rc = cli_session_open(cli, &c);
-	if (rc)
-		goto out;
-	rc = cli_call(c, json_pack("{s:s, s:O}", "type", "post", "item", item), "posted", &r);
-	if (rc)
-		goto out;
+	fputs("Removed before sharing:\n", stdout);
+	json_array_foreach(removed, i, r)
+	{
+		const char *type = json_string_value(json_object_get(r, "type"));
+		const char *role = json_string_value(json_object_get(r, "role"));
+
+		fputs("  ", stdout);
+		cli_print_cell(stdout, json_string_value(json_object_get(r, "kind")), 17);
+		cli_print_cell(stdout, json_string_value(json_object_get(r, "field")), 11);
+		printf("x%-4" JSON_INTEGER_FORMAT " ", json_integer_value(json_object_get(r, "count")));
+		cli_print_text(stdout, json_string_value(json_object_get(r, "original")), true);
+		if (type) {
+			fputs(" (", stdout);
+			cli_print_text(stdout, type, true);
+			fputs(role ? ", " : "", stdout);
+			cli_print_text(stdout, role, true);
+			fputc(')', stdout);
+		}
+		fputc('\n', stdout);
+	}
+}
+
+/* A preview reply (borrowed): --json as the reply minus type/ref, else for people. */
+static void print_preview(const struct cli *cli, const json_t *r)
+{
 	if (cli->json) {
-		body = cli_reply_body(r);
-		cli_print_json(body);
-		goto out;
+		cli_print_body(r);
+		return;
+	}
+	fputs("Recipients will see:\n\n", stdout);
+	cli_print_item(json_object_get(r, "item"));
+	fputc('\n', stdout);
+	print_removed(json_object_get(r, "removed"));
+}
+
+/* A posted reply (borrowed): "posted ID (cursor N, STATUS)" and what was removed. */
+static void print_posted(const struct cli *cli, const json_t *r)
+{
+	const json_t *reds = json_object_get(r, "redactions"), *d;
+	size_t i;
+
+	if (cli->json) {
+		cli_print_body(r);
+		return;
 	}
 	fputs("posted ", stdout);
 	cli_print_text(stdout, json_string_value(json_object_get(r, "item_id")), true);
@@ -45,8 +132,106 @@ static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, 
 	       json_integer_value(json_object_get(r, "cursor")));
 	cli_print_text(stdout, json_string_value(json_object_get(r, "status")), true);
 	fputs(")\n", stdout);
+	if (json_array_size(reds) == 0)
+		return;
+	fputs("removed before sharing: ", stdout);
+	json_array_foreach(reds, i, d)
+	{
+		printf("%s%" JSON_INTEGER_FORMAT " ", i ? ", " : "",
+		       json_integer_value(json_object_get(d, "count")));
+		cli_print_text(stdout, json_string_value(json_object_get(d, "kind")), true);
+		fputs(" in ", stdout);
+		cli_print_text(stdout, json_string_value(json_object_get(d, "field")), true);
+	}
+	fputc('\n', stdout);
+}
+
+/*
+ * Ask "Publish this to CIRCLE? [y/N] " on stderr and read the answer from
+ * the terminal. Returns 1 for y/yes, 0 for anything else (EOF included), -1
+ * when there is no terminal to ask on.
+ */
+static int post_confirm(const char *path, const json_t *item)
+{
+	char line[64];
+	size_t n;
+	FILE *tty;
+	int yes;
+
+	if (strcmp(path, "-") == 0 || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return -1;
+	tty = fopen("/dev/tty", "r");
+	if (!tty)
+		return -1;
+	fflush(stdout);
+	fputs("Publish this to ", stderr);
+	cli_print_text(stderr, json_string_value(json_object_get(item, "circle")), true);
+	fputs("? [y/N] ", stderr);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), tty)) {
+		fputc('\n', stderr);
+		line[0] = '\0';
+	}
+	fclose(tty);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		line[--n] = '\0';
+	yes = strcasecmp(line + strspn(line, " \t"), "y") == 0 ||
+	      strcasecmp(line + strspn(line, " \t"), "yes") == 0;
+	return yes;
+}
+
+static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct post_args a;
+	struct conn *c = NULL;
+	json_t *item = NULL, *r = NULL;
+	int rc, answer;
+
+	rc = post_parse(cmd, argc, argv, &a);
+	if (rc || a.help) {
+		rc = rc ? rc : cli_help(cmd);
+		goto out;
+	}
+	rc = cli_load_object(cmd, a.path, "the item", &item);
+	if (rc)
+		goto out;
+	rc = cli_session_open(cli, &c);
+	if (rc)
+		goto out;
+	if (!a.yes) {
+		rc = cli_call(c,
+		              json_pack("{s:s, s:O, s:b}", "type", "post", "item", item, "preview", 1),
+		              "preview", &r);
+		if (rc)
+			goto out;
+		print_preview(cli, r);
+		json_decref(r);
+		r = NULL;
+		if (a.preview)
+			goto out;
+		conn_close(c);
+		c = NULL;
+		answer = post_confirm(a.path, item);
+		if (answer < 0) {
+			cli_error("not posted: review with --preview, then post with --yes");
+			rc = KR_EXIT_USAGE;
+			goto out;
+		}
+		if (answer == 0) {
+			fputs("not posted\n", stdout);
+			goto out;
+		}
+		rc = cli_session_open(cli, &c);
+		if (rc)
+			goto out;
+	}
+	rc = cli_call(c, json_pack("{s:s, s:O}", "type", "post", "item", item), "posted", &r);
+	if (rc)
+		goto out;
+	print_posted(cli, r);
 out:
-	json_decref(body);
 	json_decref(r);
 	json_decref(item);
 	conn_close(c);
@@ -55,8 +240,8 @@ out:
 
 const struct cli_cmd cmd_post = {
     "post",
-    "post a threat report, practice, alert or event from a JSON file",
-    "usage: kairan [OPTIONS] post FILE|-\n"
+    "post an item from a JSON file after previewing what readers see",
+    "usage: kairan [OPTIONS] post FILE|- [--preview | --yes]\n"
     "\n"
     "Post an item to its circle. FILE ('-' for standard input) holds the item\n"
     "as one JSON object in UTF-8, for example:\n"
@@ -70,13 +255,34 @@ const struct cli_cmd cmd_post = {
     "Fields: kind (threat, practice, alert, event), circle, tlp (CLEAR, GREEN,\n"
     "AMBER, AMBER+STRICT, RED), title, body; optionally indicators ({type,\n"
     "value, role}), tags and, for RED only and required there, recipients\n"
-    "(user names in the circle). The hub checks the item; its answer names\n"
-    "the new item, its cursor and its status (published, or pending when the\n"
-    "circle's moderators review it first), e.g.\n"
+    "(user names in the circle).\n"
+    "\n"
+    "Before the hub stores an item it removes what identifies you: your\n"
+    "organisation's registered names, domains and people, e-mail addresses,\n"
+    "phone numbers, postal codes, internal addresses, victim-side indicators\n"
+    "and the circle's own patterns. Readers see a pseudonym (anon-...), your\n"
+    "organisation's industry, size band and region, and the time rounded.\n"
+    "\n"
+    "So post first shows you exactly what recipients will see and, under\n"
+    "\"Removed before sharing:\", every value removed (kind, field, count and\n"
+    "your original text), then asks on the terminal\n"
+    "  Publish this to fin-isac? [y/N]\n"
+    "and posts only on y or yes (anything else: \"not posted\", exit 0).\n"
+    "Without a terminal to ask on (or with FILE '-') it posts nothing and\n"
+    "exits 2: review with --preview, then post with --yes.\n"
+    "\n"
+    "Once posted, the hub's answer names the new item, its cursor and its\n"
+    "status (published, or pending when the circle's moderators review it\n"
+    "first), and what was removed, e.g.\n"
     "  posted it_5f2c9a0d1e7b4c21 (cursor 12, published)\n"
-    "With --json: {\"item_id\", \"cursor\", \"status\"}.\n"
+    "  removed before sharing: 2 org-name in body, 1 email in body\n"
+    "With --json: {\"item_id\", \"cursor\", \"status\", \"redactions\"}; with\n"
+    "--preview --json: {\"item\", \"removed\", \"redactions\"}.\n"
     "\n"
     "Options:\n"
+    "  --preview   only show what recipients would see and what would be\n"
+    "              removed; nothing is stored\n"
+    "  -y, --yes   post without showing the preview or asking (scripts)\n"
     "  -h, --help  show this help\n",
     post_run,
 };

@@ -61,6 +61,12 @@ static const char main_usage_head[] =
 
 static const char main_usage_tail[] =
     "\n"
+    "The hub removes what identifies you (your organisation's names, domains,\n"
+    "people, contact details, internal addresses) before anything is shared.\n"
+    "post shows you what readers will see and what was removed, and asks\n"
+    "before publishing; 'post --preview FILE' only shows, 'post --yes FILE'\n"
+    "posts without asking (for scripts).\n"
+    "\n"
     "Run 'kairan COMMAND --help' for the options of a command.\n"
     "Set KAIRAN_DEBUG=1 to see libwebsockets' log on stderr.\n"
     "\n"

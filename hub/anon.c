@@ -3,6 +3,7 @@
  */
 #include "anon.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -154,15 +155,28 @@ enum kr_err anon_pseudonym(struct kr_store *st, const struct kr_circle_policy *c
 		snprintf(msg, sizeof(msg), "circle:%lld:org:%lld", (long long)circle_id,
 		         (long long)org_id);
 		if (!HMAC(EVP_sha256(), key, sizeof(key), (const unsigned char *)msg, strlen(msg),
-		          md, &mdlen))
+		          md, &mdlen)) {
+			OPENSSL_cleanse(key, sizeof(key));
 			return KR_EINTERNAL;
+		}
 		memcpy(raw, md, sizeof(raw));
-	} else if (RAND_bytes(raw, sizeof(raw)) != 1) {
-		return KR_EINTERNAL;
+		OPENSSL_cleanse(key, sizeof(key));
+		snprintf(out, KR_PSEUDONYM_LEN + 1, "anon-%02x%02x%02x%02x", raw[0], raw[1], raw[2],
+		         raw[3]);
+		return KR_OK;
 	}
+	return anon_pseudonym_fresh(out) ? KR_OK : KR_EINTERNAL;
+}
+
+bool anon_pseudonym_fresh(char out[KR_PSEUDONYM_LEN + 1])
+{
+	unsigned char raw[4];
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return false;
 	snprintf(out, KR_PSEUDONYM_LEN + 1, "anon-%02x%02x%02x%02x", raw[0], raw[1], raw[2],
 	         raw[3]);
-	return KR_OK;
+	return true;
 }
 
 int64_t anon_created_round(const struct kr_circle_policy *cp)

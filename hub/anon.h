@@ -12,6 +12,7 @@
 #define KR_ANON_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,9 @@ enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
  * per organisation and circle (HMAC under the hub's secret), per cp. */
 enum kr_err anon_pseudonym(struct kr_store *st, const struct kr_circle_policy *cp,
                            int64_t circle_id, int64_t org_id, char out[KR_PSEUDONYM_LEN + 1]);
+
+/* A random, unlinkable pseudonym. false when the RNG fails. */
+bool anon_pseudonym_fresh(char out[KR_PSEUDONYM_LEN + 1]);
 
 /* Seconds the creation time is rounded to under cp (hour, or day if strict). */
 int64_t anon_created_round(const struct kr_circle_policy *cp);

@@ -520,7 +520,7 @@ void demo_print(FILE *out, const char *data_dir, const char *host, int port, boo
 	             "   written in Japanese. suzuki sees it at once, and nothing in what suzuki\n"
 	             "   receives names its author. post prints the new item's ID.\n\n");
 	client_prefix(&w, "tanaka");
-	fprintf(out, " post client/examples/threat-green.json\n\n"
+	fprintf(out, " post --yes client/examples/threat-green.json\n\n"
 	             "3. sato of 関東電力 (Kanto Electric Power) is not in 金融ISAC, and GREEN "
 	             "stays with\n"
 	             "   its members: both commands are refused with \"forbidden\".\n\n");

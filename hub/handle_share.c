@@ -71,6 +71,7 @@ static enum kr_err forward_copy(struct kr_session *s, const struct kr_reader *r,
 	const char *root = it->id;
 	struct kr_item_new in = {0};
 	char pseudonym[KR_PSEUDONYM_LEN + 1];
+	json_t *profile = NULL;
 	bool exists = false;
 	enum kr_err rc;
 
@@ -93,14 +94,18 @@ static enum kr_err forward_copy(struct kr_session *s, const struct kr_reader *r,
 	in.author_user_id = it->meta.author_user_id;
 	in.author_org_id = it->meta.author_org_id;
 	in.forwarded_from = root;
-	/* The copy speaks under the target circle's pseudonym rules. */
-	rc = anon_pseudonym(s->srv->store, to, to_id, it->meta.author_org_id, pseudonym);
-	if (rc != KR_OK)
-		return rc;
+	/* A copy gets a fresh pseudonym (a stable one would link items that were
+	 * unlinkable at home) and follows the target circle's anonymisation. */
+	if (!anon_pseudonym_fresh(pseudonym))
+		return KR_EINTERNAL;
 	in.pseudonym = pseudonym;
-	in.profile = item_content(it, "profile");
+	profile = json_deep_copy(item_content(it, "profile"));
+	if (profile && to->anonymisation == KR_ANON_STRICT)
+		json_object_del(profile, "region");
+	in.profile = profile;
 	in.created_round = anon_created_round(to);
 	rc = store_item_insert(s->srv->store, &in, copy);
+	json_decref(profile);
 	if (rc == KR_OK && (*copy)->meta.status == KR_STATUS_PUBLISHED)
 		subs_fanout(s->srv, *copy);
 	return rc;

@@ -89,7 +89,7 @@ class CliTest(HubTestCase):
 
     def post_file(self, item, role="author"):
         path = self.write(f"item-{time.monotonic_ns()}.json", item)
-        out = self.assert_rc(self.cli("--json", "post", path, role=role), 0)
+        out = self.assert_rc(self.cli("--json", "post", "--yes", path, role=role), 0)
         doc = parse_json_output(self, out)
         self.assertIn("item_id", doc, doc)
         return doc
@@ -124,7 +124,7 @@ class CliTest(HubTestCase):
         self.assertEqual((got["title"], got["tlp"]), (item["title"], "GREEN"))
         # Plain output names the new item too.
         path = self.write("plain.json", item)
-        out = self.assert_rc(self.cli("post", path, role="author"), 0)
+        out = self.assert_rc(self.cli("post", "--yes", path, role="author"), 0)
         self.assertRegex(out, r"it_[0-9a-f]{16}")
 
     def test_every_example_file_is_accepted(self):
@@ -143,13 +143,13 @@ class CliTest(HubTestCase):
                     self.hub.admin("role", "set", self.fx.circle, org_user, "organizer")
                     self.hub.wait_role(token, self.fx.circle, "organizer")
                     path = self.write(f"ex-{name}", item)
-                    self.assert_rc(self.hub.cli("post", path, token=token), 0)
+                    self.assert_rc(self.hub.cli("post", "--yes", path, token=token), 0)
                     continue
                 self.post_file(item, role=role)
 
     def test_post_from_stdin(self):
         item = make_item(self.fx.circle, title="stdin に書いた報告")
-        out = self.assert_rc(self.cli("--json", "post", "-", role="author",
+        out = self.assert_rc(self.cli("--json", "post", "--yes", "-", role="author",
                                       input=json.dumps(item, ensure_ascii=False)), 0)
         doc = parse_json_output(self, out)
         got = connect(self.hub, self.fx, "peer").get(doc["item_id"])
@@ -248,7 +248,7 @@ class CliTest(HubTestCase):
         self.assert_rc(self.cli("history", "--circle", self.fx.circle, role="outsider"), 4,
                        "forbidden")
         path = self.write("obs.json", make_item(self.fx.circle))
-        self.assert_rc(self.cli("post", path, role="observer"), 4, "forbidden")
+        self.assert_rc(self.cli("post", "--yes", path, role="observer"), 4, "forbidden")
 
     def test_exit_5_not_found(self):
         self.assert_rc(self.cli("get", "it_0000000000000000", role="peer"), 5)
@@ -268,7 +268,7 @@ class CliTest(HubTestCase):
         for n, item in enumerate(bad):
             with self.subTest(item={k: item.get(k) for k in ("tlp", "kind", "title")}):
                 path = self.write(f"bad-{n}.json", item)
-                self.assert_rc(self.cli("post", path, role="author"), 6)
+                self.assert_rc(self.cli("post", "--yes", path, role="author"), 6)
         self.assertEqual([i["id"] for i in peer.history_all(self.fx.circle)], before)
 
     def test_exit_7_no_hub_listening(self):

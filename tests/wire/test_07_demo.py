@@ -106,7 +106,7 @@ class DemoTest(HubTestCase):
             posted, line = {}, None
             deadline = time.monotonic() + 20
             while line is None and time.monotonic() < deadline and bg.proc.poll() is None:
-                code, out, err = self.cli("tanaka", "--json", "post", EXAMPLE)
+                code, out, err = self.cli("tanaka", "--json", "post", "--yes", EXAMPLE)
                 self.assertEqual(code, 0, err)
                 doc = json.loads(out)
                 posted[doc["item_id"]] = time.monotonic()

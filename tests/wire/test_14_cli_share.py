@@ -105,7 +105,7 @@ class CliShareTest(HubTestCase):
              **kw):
         """Post through the CLI; returns (item as sent, item id)."""
         item = make_item(circle or self.fx.circle, tlp=tlp, kind=kind, **kw)
-        out, err = self.kairan(role, "post", self.write("item.json", item))
+        out, err = self.kairan(role, "post", "--yes", self.write("item.json", item))
         m = re.fullmatch(rf"posted ({ITEM_ID}) \(cursor \d+, {status}\)\n", out)
         self.assertTrue(m, f"post printed {out!r} (stderr {err!r})")
         return item, m.group(1)
