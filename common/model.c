@@ -17,6 +17,7 @@ static const char *const status_names[] = {NULL, "pending", "published", "reject
 static const char *const ind_type_names[] = {NULL,    "ipv4", "ipv6", "cidr",   "domain", "url",
                                              "email", "md5",  "sha1", "sha256", "cve",    "asn"};
 static const char *const ind_role_names[] = {NULL, "attacker", "victim", "unknown"};
+static const char *const severity_names[] = {NULL, "info", "low", "medium", "high", "critical"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -54,3 +55,4 @@ KR_LABEL_FUNCS(enum kr_circle_kind, kr_circle_kind, circle_kind_names)
 KR_LABEL_FUNCS(enum kr_status, kr_status, status_names)
 KR_LABEL_FUNCS(enum kr_ind_type, kr_ind_type, ind_type_names)
 KR_LABEL_FUNCS(enum kr_ind_role, kr_ind_role, ind_role_names)
+KR_LABEL_FUNCS(enum kr_severity, kr_severity, severity_names)

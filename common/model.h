@@ -73,6 +73,15 @@ enum kr_ind_role {
 	KR_INDROLE_UNKNOWN,
 };
 
+enum kr_severity {
+	KR_SEV_NONE = 0,
+	KR_SEV_INFO,
+	KR_SEV_LOW,
+	KR_SEV_MEDIUM,
+	KR_SEV_HIGH,
+	KR_SEV_CRITICAL,
+};
+
 /* Parse a label (exact, case-sensitive). NULL or unknown -> *_NONE. */
 enum kr_tlp kr_tlp_parse(const char *s);
 enum kr_kind kr_kind_parse(const char *s);
@@ -81,6 +90,7 @@ enum kr_circle_kind kr_circle_kind_parse(const char *s);
 enum kr_status kr_status_parse(const char *s);
 enum kr_ind_type kr_ind_type_parse(const char *s);
 enum kr_ind_role kr_ind_role_parse(const char *s);
+enum kr_severity kr_severity_parse(const char *s);
 
 /* Canonical name of a value; static string. *_NONE and out-of-range -> NULL. */
 const char *kr_tlp_name(enum kr_tlp v);
@@ -90,5 +100,6 @@ const char *kr_circle_kind_name(enum kr_circle_kind v);
 const char *kr_status_name(enum kr_status v);
 const char *kr_ind_type_name(enum kr_ind_type v);
 const char *kr_ind_role_name(enum kr_ind_role v);
+const char *kr_severity_name(enum kr_severity v);
 
 #endif

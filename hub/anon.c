@@ -68,8 +68,10 @@ static enum kr_err compile(const json_t *id, const struct kr_circle_policy *cp,
 	return redact_compile(&ctx, out, err, errlen);
 }
 
-static enum kr_err scrub_tags(const struct kr_redactor *r, const json_t *tags, json_t **out,
-                              json_t *removed)
+/* Scrub every string of a JSON array (tags, references, products); field
+ * names them in the findings. */
+static enum kr_err scrub_list(const struct kr_redactor *r, const char *field, const json_t *list,
+                              json_t **out, json_t *removed)
 {
 	const json_t *t;
 	size_t i;
@@ -77,10 +79,10 @@ static enum kr_err scrub_tags(const struct kr_redactor *r, const json_t *tags, j
 	*out = json_array();
 	if (!*out)
 		return KR_EINTERNAL;
-	json_array_foreach(tags, i, t)
+	json_array_foreach(list, i, t)
 	{
 		char *clean = NULL;
-		enum kr_err rc = redact_text(r, "tags", json_string_value(t), json_string_length(t),
+		enum kr_err rc = redact_text(r, field, json_string_value(t), json_string_length(t),
 		                             NULL, &clean, removed);
 
 		if (rc != KR_OK)
@@ -91,8 +93,42 @@ static enum kr_err scrub_tags(const struct kr_redactor *r, const json_t *tags, j
 	return KR_OK;
 }
 
+/* An alert's references, products and recommended action, scrubbed. */
+static enum kr_err scrub_alert(const struct kr_redactor *r, const json_t *alert, struct kr_anon *a)
+{
+	static const char *const lists[] = {"references", "affected_products"};
+	const json_t *action = json_object_get(alert, "recommended_action");
+	enum kr_err rc = KR_OK;
+
+	a->alert = json_pack("{s:O}", "severity", json_object_get(alert, "severity"));
+	if (!a->alert)
+		return KR_EINTERNAL;
+	for (size_t i = 0; i < 2 && rc == KR_OK; i++) {
+		json_t *clean = NULL;
+
+		if (!json_object_get(alert, lists[i]))
+			continue;
+		rc = scrub_list(r, lists[i], json_object_get(alert, lists[i]), &clean, a->removed);
+		if (rc == KR_OK)
+			json_object_set_new(a->alert, lists[i], clean);
+		else
+			json_decref(clean);
+	}
+	if (rc == KR_OK && action) {
+		char *clean = NULL;
+
+		rc = redact_text(r, "recommended_action", json_string_value(action),
+		                 json_string_length(action), a->indicators, &clean, a->removed);
+		if (rc == KR_OK)
+			json_object_set_new(a->alert, "recommended_action", json_string(clean));
+		free(clean);
+	}
+	return rc;
+}
+
 static enum kr_err scrub(const struct kr_redactor *r, const char *title, const char *body,
-                         const json_t *indicators, const json_t *tags, struct kr_anon *a)
+                         const json_t *indicators, const json_t *tags, const json_t *alert,
+                         struct kr_anon *a)
 {
 	enum kr_err rc = redact_indicators(r, indicators, &a->indicators, a->removed);
 
@@ -103,7 +139,9 @@ static enum kr_err scrub(const struct kr_redactor *r, const char *title, const c
 		rc =
 		    redact_text(r, "body", body, strlen(body), a->indicators, &a->body, a->removed);
 	if (rc == KR_OK)
-		rc = scrub_tags(r, tags, &a->tags, a->removed);
+		rc = scrub_list(r, "tags", tags, &a->tags, a->removed);
+	if (rc == KR_OK && alert)
+		rc = scrub_alert(r, alert, a);
 	if (rc == KR_OK) {
 		a->redactions = redact_findings_public(a->removed);
 		rc = a->redactions ? KR_OK : KR_EINTERNAL;
@@ -113,8 +151,8 @@ static enum kr_err scrub(const struct kr_redactor *r, const char *title, const c
 
 enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
                       const struct kr_circle_policy *cp, const char *title, const char *body,
-                      const json_t *indicators, const json_t *tags, struct kr_anon *out, char *err,
-                      size_t errlen)
+                      const json_t *indicators, const json_t *tags, const json_t *alert,
+                      struct kr_anon *out, char *err, size_t errlen)
 {
 	struct kr_redactor *r = NULL;
 	json_t *id = NULL;
@@ -126,7 +164,7 @@ enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
 	if (rc == KR_OK)
 		rc = compile(id, cp, &r, err, errlen);
 	if (rc == KR_OK)
-		rc = scrub(r, title, body, indicators, tags, out);
+		rc = scrub(r, title, body, indicators, tags, alert, out);
 	if (rc == KR_OK)
 		rc = anon_pseudonym(st, cp, circle_id, org_id, out->pseudonym);
 	if (rc == KR_OK) {
@@ -190,6 +228,7 @@ void anon_clear(struct kr_anon *a)
 	free(a->body);
 	json_decref(a->indicators);
 	json_decref(a->tags);
+	json_decref(a->alert);
 	json_decref(a->removed);
 	json_decref(a->redactions);
 	json_decref(a->profile);

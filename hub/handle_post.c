@@ -20,10 +20,11 @@
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct kr_field item_fields[] = {
-    {"kind", KR_F_STRING, true}, {"circle", KR_F_STRING, true},
-    {"tlp", KR_F_STRING, true},  {"title", KR_F_STRING, true},
-    {"body", KR_F_STRING, true}, {"indicators", KR_F_ARRAY, false},
-    {"tags", KR_F_ARRAY, false}, {"recipients", KR_F_ARRAY, false},
+    {"kind", KR_F_STRING, true},   {"circle", KR_F_STRING, true},
+    {"tlp", KR_F_STRING, true},    {"title", KR_F_STRING, true},
+    {"body", KR_F_STRING, true},   {"indicators", KR_F_ARRAY, false},
+    {"tags", KR_F_ARRAY, false},   {"recipients", KR_F_ARRAY, false},
+    {"alert", KR_F_OBJECT, false},
 };
 
 /* RED needs named recipients who are members of the circle; others none. */
@@ -137,6 +138,8 @@ static void reply_preview(struct kr_session *s, const char *ref, const char *cir
 	                 "pseudonym", a->pseudonym);
 	if (item && a->profile)
 		json_object_set(item, "profile", a->profile);
+	if (item && a->alert)
+		json_object_set(item, "alert", a->alert);
 	session_reply(s,
 	              json_pack("{s:s, s:s?, s:o, s:O, s:O}", "type", "preview", "ref", ref, "item",
 	                        item, "removed", a->removed, "redactions", a->redactions));
@@ -178,13 +181,16 @@ KR_HANDLER(handle_post)
 	if (rc == KR_OK)
 		rc = item_check_tags(json_object_get(item, "tags"), err, errlen);
 	if (rc == KR_OK)
+		rc = item_check_alert(in.kind, json_object_get(item, "alert"), err, errlen);
+	if (rc == KR_OK)
 		rc = check_recipients(s, json_object_get(item, "recipients"), in.tlp, in.circle_id,
 		                      recipients, &in.n_recipients, err, errlen);
 	if (rc == KR_OK)
 		rc = anon_item(s->srv->store, s->reader.org_id, in.circle_id, cp,
 		               json_string_value(json_object_get(item, "title")),
 		               json_string_value(json_object_get(item, "body")), indicators,
-		               json_object_get(item, "tags"), &anon, err, errlen);
+		               json_object_get(item, "tags"), json_object_get(item, "alert"), &anon,
+		               err, errlen);
 	if (rc != KR_OK)
 		goto out;
 	in.status = policy_needs_moderation(&s->reader, in.circle_id, in.kind, cp)
@@ -204,6 +210,7 @@ KR_HANDLER(handle_post)
 	in.pseudonym = anon.pseudonym;
 	in.profile = anon.profile;
 	in.created_round = anon.created_round;
+	in.alert = anon.alert;
 	rc = store_item_insert(s->srv->store, &in, &stored);
 	if (rc != KR_OK) {
 		snprintf(err, errlen, "the item could not be stored; nothing was posted");

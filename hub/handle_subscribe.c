@@ -15,6 +15,7 @@ static const struct kr_field subscribe_fields[] = {
     {"circles", KR_F_ARRAY, false},
     {"since", KR_F_INT, false},
     {"name", KR_F_STRING, false},
+    {"filter", KR_F_OBJECT, false},
 };
 
 static const struct kr_field ack_fields[] = {
@@ -84,6 +85,7 @@ KR_HANDLER(handle_subscribe)
 	const json_t *since = json_object_get(env->msg, "since");
 	const json_t *name = json_object_get(env->msg, "name");
 	int64_t ids[SUB_CIRCLES_MAX], from = -1, head = 0;
+	struct kr_filter filter = {0};
 	json_t *keys = NULL;
 	size_t n;
 	enum kr_err rc;
@@ -115,12 +117,16 @@ KR_HANDLER(handle_subscribe)
 		goto out;
 	/* subs_start() queues nothing itself, so the reply still goes out
 	 * before the first delivery. */
-	rc = subs_start(s, ids, n, from, &head);
+	rc = filter_parse(json_object_get(env->msg, "filter"), &filter, err, errlen);
+	if (rc != KR_OK)
+		goto out;
+	rc = subs_start(s, ids, n, from, &filter, &head);
 	if (rc != KR_OK)
 		goto out;
 	session_reply(s, json_pack("{s:s, s:s?, s:O, s:I}", "type", "subscribed", "ref", env->id,
 	                           "circles", keys, "cursor", (json_int_t)head));
 out:
+	filter_clear(&filter);
 	json_decref(keys);
 	return rc;
 }

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto.h"
 
 struct kr_item *item_new(const struct kr_item_fields *f)
 {
@@ -52,6 +51,12 @@ struct kr_item *item_new(const struct kr_item_fields *f)
 		goto fail;
 	if (json_is_object(f->profile) && json_object_set(it->view, "profile", f->profile) != 0)
 		goto fail;
+	if (json_is_object(f->alert)) {
+		if (json_object_set(it->view, "alert", f->alert) != 0)
+			goto fail;
+		it->severity =
+		    kr_severity_parse(json_string_value(json_object_get(f->alert, "severity")));
+	}
 	return it;
 fail:
 	json_decref(it->view);
@@ -76,20 +81,44 @@ void item_unref(struct kr_item *it)
 	free(it);
 }
 
+#define FRAME_HEAD "{\"type\":\"deliver\",\"item\":"
+#define FRAME_TAIL "}"
+
+/* The reader view, serialised once: the frame is head + view + tail, and a
+ * batch is built from the same text (reader.c). */
 char *item_frame(struct kr_item *it, size_t *len)
 {
-	if (!it->frame) {
-		json_t *msg = json_pack("{s:s, s:O}", "type", "deliver", "item", it->view);
+	const size_t head = sizeof(FRAME_HEAD) - 1, tail = sizeof(FRAME_TAIL) - 1;
+	size_t vlen;
 
-		if (!msg)
-			return NULL;
-		it->frame = kr_msg_dump(msg, LWS_PRE, &it->frame_len);
-		json_decref(msg);
+	if (!it->frame) {
+		vlen = json_dumpb(it->view, NULL, 0, JSON_COMPACT);
+		it->frame = vlen ? malloc(LWS_PRE + head + vlen + tail + 1) : NULL;
 		if (!it->frame)
 			return NULL;
+		memcpy(it->frame + LWS_PRE, FRAME_HEAD, head);
+		if (json_dumpb(it->view, it->frame + LWS_PRE + head, vlen, JSON_COMPACT) != vlen) {
+			free(it->frame);
+			it->frame = NULL;
+			return NULL;
+		}
+		memcpy(it->frame + LWS_PRE + head + vlen, FRAME_TAIL, tail + 1);
+		it->frame_len = head + vlen + tail;
 	}
 	*len = it->frame_len;
 	return it->frame + LWS_PRE;
+}
+
+const char *item_view_text(struct kr_item *it, size_t *len)
+{
+	const size_t head = sizeof(FRAME_HEAD) - 1, tail = sizeof(FRAME_TAIL) - 1;
+	size_t flen;
+	char *frame = item_frame(it, &flen);
+
+	if (!frame)
+		return NULL;
+	*len = flen - head - tail;
+	return frame + head;
 }
 
 const json_t *item_content(const struct kr_item *it, const char *field)

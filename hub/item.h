@@ -25,8 +25,9 @@ struct kr_item {
 	char id[KR_ITEM_ID_LEN + 1];
 	struct kr_item_meta meta; /* meta.recipients points to recipients */
 	int64_t *recipients;
-	json_t *view; /* owned; what every permitted reader sees */
-	char *frame;  /* owned; deliver frame with LWS_PRE headroom, or NULL */
+	json_t *view;              /* owned; what every permitted reader sees */
+	char *frame;               /* owned; deliver frame with LWS_PRE headroom, or NULL */
+	enum kr_severity severity; /* alerts; KR_SEV_NONE otherwise */
 	size_t frame_len;
 };
 
@@ -48,6 +49,7 @@ struct kr_item_fields {
 	const char *forwarded_from; /* original item id of a forwarded copy, or NULL */
 	const char *pseudonym;      /* what readers see instead of the author */
 	json_t *profile;            /* coarsened organisation profile, or NULL */
+	json_t *alert;              /* an alert's details, or NULL */
 	int64_t author_user_id;
 	int64_t author_org_id;
 	const int64_t *recipients;
@@ -66,6 +68,10 @@ void item_unref(struct kr_item *it);
  * belong to the item), or NULL when out of memory. Borrowed.
  */
 char *item_frame(struct kr_item *it, size_t *len);
+
+/* The reader view as compact JSON text (len bytes, not NUL-terminated),
+ * borrowed from the frame; NULL when out of memory. */
+const char *item_view_text(struct kr_item *it, size_t *len);
 
 /*
  * One content field of the item (title, body, indicators, tags), borrowed,

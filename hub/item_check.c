@@ -166,3 +166,72 @@ out:
 	json_decref(indicators);
 	return rc;
 }
+
+static const struct kr_field alert_fields[] = {
+    {"severity", KR_F_STRING, true},
+    {"references", KR_F_ARRAY, false},
+    {"affected_products", KR_F_ARRAY, false},
+    {"recommended_action", KR_F_STRING, false},
+};
+
+#define ALERT_LIST_MAX   32
+#define ALERT_ENTRY_MAX  256
+#define ALERT_ACTION_MAX 4096
+
+static enum kr_err check_list(const json_t *list, const char *name, char *err, size_t errlen)
+{
+	const json_t *v;
+	size_t i;
+
+	if (json_array_size(list) > ALERT_LIST_MAX) {
+		snprintf(err, errlen, "alert.%s: at most %d entries", name, ALERT_LIST_MAX);
+		return KR_EINVAL;
+	}
+	json_array_foreach(list, i, v)
+	{
+		if (!json_is_string(v) || json_string_length(v) == 0 ||
+		    json_string_length(v) > ALERT_ENTRY_MAX) {
+			snprintf(err, errlen, "alert.%s[%zu] must be a string of 1-%d bytes", name,
+			         i, ALERT_ENTRY_MAX);
+			return KR_EINVAL;
+		}
+	}
+	return KR_OK;
+}
+
+enum kr_err item_check_alert(enum kr_kind kind, const json_t *alert, char *err, size_t errlen)
+{
+	const json_t *sev = json_object_get(alert, "severity");
+	const json_t *action = json_object_get(alert, "recommended_action");
+	enum kr_err rc;
+
+	if (kind != KR_KIND_ALERT) {
+		if (!alert)
+			return KR_OK;
+		snprintf(err, errlen, "only alerts carry an 'alert' object");
+		return KR_EINVAL;
+	}
+	if (!alert) {
+		snprintf(err, errlen, "an alert needs an 'alert' object with its severity");
+		return KR_EINVAL;
+	}
+	rc = kr_fields_check(alert, alert_fields, NF(alert_fields), false, err, errlen);
+	if (rc != KR_OK)
+		return rc;
+	if (!kr_severity_name(kr_severity_parse(json_string_value(sev)))) {
+		snprintf(err, errlen,
+		         "alert.severity: unknown severity '%.32s' (info, low, medium, "
+		         "high, critical)",
+		         json_string_value(sev));
+		return KR_ELABEL;
+	}
+	if (action && json_string_length(action) > ALERT_ACTION_MAX) {
+		snprintf(err, errlen, "alert.recommended_action: at most %d bytes",
+		         ALERT_ACTION_MAX);
+		return KR_EINVAL;
+	}
+	rc = check_list(json_object_get(alert, "references"), "references", err, errlen);
+	return rc == KR_OK ? check_list(json_object_get(alert, "affected_products"),
+	                                "affected_products", err, errlen)
+	                   : rc;
+}

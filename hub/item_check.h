@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "kr_error.h"
+#include "model.h"
 #include "proto.h"
 
 /* Title (1-200 characters) and body (at most 64 KiB) of an item object;
@@ -27,5 +28,9 @@ enum kr_err item_check_tags(const json_t *tags, char *err, size_t errlen);
 /* Check a moderator's edit {title?, body?, indicators?, tags?} (at least one
  * field); on success *out is a new normalised copy. */
 enum kr_err item_check_edit(const json_t *edit, json_t **out, char *err, size_t errlen);
+
+/* An alert's details: required (with a known severity) on alerts, refused
+ * on every other kind. */
+enum kr_err item_check_alert(enum kr_kind kind, const json_t *alert, char *err, size_t errlen);
 
 #endif

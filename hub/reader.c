@@ -4,7 +4,9 @@
 #include "reader.h"
 
 #include <libwebsockets.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "acl.h"
@@ -127,14 +129,79 @@ void reader_notify_retraction(struct kr_server *srv, const struct kr_item *befor
 	}
 }
 
+#define BATCH_MAX_ITEMS 64
+#define BATCH_MAX_BYTES (256 * 1024)
+#define BATCH_HEAD      "{\"type\":\"deliver\",\"items\":["
+#define BATCH_TAIL      "]}"
+
+/* Is this queued item one that can share a batch (no per-reader variant)? */
+static bool batchable(const struct kr_session *s, const struct kr_item *it)
+{
+	return !(it->meta.tlp == KR_TLP_RED && it->meta.author_user_id == s->user_id);
+}
+
+/*
+ * Collect the queued items at the head of the queue that may go out
+ * together: the gate is asked for each (denied ones are dropped), and the
+ * run stops at a reply frame, a per-reader variant or the batch limits.
+ */
+static size_t batch_collect(struct kr_session *s, struct kr_item **items, size_t *bytes)
+{
+	struct kr_outq_entry *e;
+	size_t n = 0;
+
+	*bytes = 0;
+	for (e = outq_peek(&s->q); e && e->item && n < BATCH_MAX_ITEMS; e = e->next) {
+		size_t len;
+
+		if (!batchable(s, e->item) || gate(s, e->item) != KR_OK)
+			break;
+		if (!item_view_text(e->item, &len) || (n && *bytes + len > BATCH_MAX_BYTES))
+			break;
+		items[n++] = e->item;
+		*bytes += len + 1;
+	}
+	return n;
+}
+
+/* Write several items as one `deliver` with `items`; pops them. */
+static int write_batch(struct kr_session *s, struct kr_item **items, size_t n, size_t bytes)
+{
+	const size_t head = sizeof(BATCH_HEAD) - 1, tail = sizeof(BATCH_TAIL) - 1;
+	char *buf = malloc(LWS_PRE + head + bytes + tail);
+	size_t off = LWS_PRE + head;
+	int rc;
+
+	if (!buf)
+		return -1;
+	memcpy(buf + LWS_PRE, BATCH_HEAD, head);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *text = item_view_text(items[i], &len);
+
+		if (i)
+			buf[off++] = ',';
+		memcpy(buf + off, text, len);
+		off += len;
+	}
+	memcpy(buf + off, BATCH_TAIL, tail);
+	off += tail;
+	rc = lws_write(s->wsi, (unsigned char *)buf + LWS_PRE, off - LWS_PRE, LWS_WRITE_TEXT);
+	free(buf);
+	for (size_t i = 0; i < n; i++)
+		outq_pop(&s->q);
+	return rc < (int)(off - LWS_PRE) ? -1 : 1;
+}
+
 int reader_write(struct kr_session *s)
 {
+	struct kr_item *batch[BATCH_MAX_ITEMS];
 	struct kr_outq_entry *e;
 
 	while ((e = outq_peek(&s->q)) != NULL) {
 		char *text, *own = NULL;
-		size_t len;
-		int n;
+		size_t len, n;
+		int written;
 
 		if (e->item) {
 			if (gate(s, e->item) != KR_OK) {
@@ -142,6 +209,10 @@ int reader_write(struct kr_session *s)
 				outq_pop(&s->q);
 				continue;
 			}
+			/* Several waiting items go out as one frame. */
+			n = batch_collect(s, batch, &len);
+			if (n > 1)
+				return write_batch(s, batch, n, len);
 			text = deliver_text(s, e->item, &len, &own);
 			if (!text) {
 				kr_log(KR_LOG_ERROR, "session %s: out of memory", s->peer);
@@ -151,10 +222,10 @@ int reader_write(struct kr_session *s)
 			text = e->buf + LWS_PRE;
 			len = e->len;
 		}
-		n = lws_write(s->wsi, (unsigned char *)text, len, LWS_WRITE_TEXT);
+		written = lws_write(s->wsi, (unsigned char *)text, len, LWS_WRITE_TEXT);
 		outq_pop(&s->q);
 		free(own);
-		if (n < (int)len) {
+		if (written < (int)len) {
 			kr_log(KR_LOG_INFO, "session %s: write failed", s->peer);
 			return -1;
 		}

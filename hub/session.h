@@ -16,6 +16,7 @@
 
 #include "kr_error.h"
 #include "feed.h"
+#include "filter.h"
 #include "outq.h"
 #include "policy.h"
 #include "store_dir.h"
@@ -28,8 +29,9 @@ struct kr_sub {
 	bool live;        /* false: catching up from the store */
 	int64_t *circles; /* sorted circle ids, owned */
 	size_t n_circles;
-	int64_t catchup;     /* replay items with cursor > catchup */
-	int64_t last_queued; /* cursor of the newest item queued */
+	int64_t catchup;         /* replay items with cursor > catchup */
+	int64_t last_queued;     /* cursor of the newest item queued */
+	struct kr_filter filter; /* what of the readable items it wants */
 };
 
 struct kr_session {

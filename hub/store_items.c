@@ -13,7 +13,7 @@
 #define ITEM_COLUMNS                                                                               \
 	"i.cursor, i.id, i.kind, i.circle_id, c.key, i.tlp, i.status, i.title, i.body, "           \
 	"i.indicators, i.tags, i.created, i.author_user_id, i.author_org_id, i.created_at, "       \
-	"i.forwarded_from, i.pseudonym, i.profile "
+	"i.forwarded_from, i.pseudonym, i.profile, i.alert "
 
 static const char *col_text(sqlite3_stmt *s, int i)
 {
@@ -66,7 +66,7 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 	json_t *ind = json_loads(col_text(s, 9), 0, NULL);
 	json_t *tags = json_loads(col_text(s, 10), 0, NULL);
 	int64_t *recipients = NULL;
-	json_t *profile = NULL;
+	json_t *profile = NULL, *alert = NULL;
 	enum kr_err rc = KR_EINTERNAL;
 
 	*out = NULL;
@@ -92,6 +92,9 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 	profile =
 	    sqlite3_column_type(s, 17) == SQLITE_NULL ? NULL : json_loads(col_text(s, 17), 0, NULL);
 	f.profile = profile;
+	alert =
+	    sqlite3_column_type(s, 18) == SQLITE_NULL ? NULL : json_loads(col_text(s, 18), 0, NULL);
+	f.alert = alert;
 	if (f.tlp == KR_TLP_RED) {
 		rc = load_recipients(st, f.cursor, &recipients, &f.n_recipients);
 		if (rc != KR_OK)
@@ -103,6 +106,7 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 out:
 	free(recipients);
 	json_decref(profile);
+	json_decref(alert);
 	json_decref(ind);
 	json_decref(tags);
 	return rc;
@@ -145,11 +149,11 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	static const char sql[] =
 	    "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, "
 	    "tags, author_user_id, author_org_id, created, created_at, forwarded_from, pseudonym, "
-	    "profile) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-	    "?16)";
+	    "profile, alert) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 	char id[KR_ITEM_ID_LEN + 1], created[32];
 	int64_t created_at = (int64_t)time(NULL);
-	char *ind = NULL, *tags = NULL, *profile = NULL;
+	char *ind = NULL, *tags = NULL, *profile = NULL, *alert = NULL;
 	sqlite3_stmt *s;
 	int64_t cursor;
 	enum kr_err rc = KR_EINTERNAL;
@@ -158,6 +162,7 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	*out = NULL;
 	ind = json_dumps(in->indicators, JSON_COMPACT);
 	profile = in->profile ? json_dumps(in->profile, JSON_COMPACT) : NULL;
+	alert = in->alert ? json_dumps(in->alert, JSON_COMPACT) : NULL;
 	tags = json_dumps(in->tags, JSON_COMPACT);
 	if (!ind || !tags || !item_id_generate(id))
 		goto out;
@@ -190,6 +195,8 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	sqlite3_bind_text(s, 15, in->pseudonym, -1, SQLITE_STATIC);
 	if (profile)
 		sqlite3_bind_text(s, 16, profile, -1, SQLITE_STATIC);
+	if (alert)
+		sqlite3_bind_text(s, 17, alert, -1, SQLITE_STATIC);
 	src = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (src != SQLITE_DONE) {
@@ -211,6 +218,7 @@ out:
 	free(ind);
 	free(tags);
 	free(profile);
+	free(alert);
 	return rc;
 }
 
@@ -402,10 +410,10 @@ static const char sql_mark_old[] = "UPDATE items SET id = id || '~' WHERE cursor
 static const char sql_copy[] =
     "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, tags, "
     "author_user_id, author_org_id, created, created_at, forwarded_from, status_reason, "
-    "pseudonym, profile) "
+    "pseudonym, profile, alert) "
     "SELECT ?2, kind, circle_id, coalesce(?3, tlp), 'published', title, body, indicators, "
     "tags, author_user_id, author_org_id, created, created_at, forwarded_from, ?4, pseudonym, "
-    "profile "
+    "profile, alert "
     "FROM items WHERE cursor = ?1";
 static const char sql_move_recipients[] =
     "UPDATE item_recipients SET item_cursor = ?2 WHERE item_cursor = ?1";

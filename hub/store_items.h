@@ -34,6 +34,7 @@ struct kr_item_new {
 	const char *forwarded_from; /* NULL unless a forwarded copy */
 	const char *pseudonym;      /* required: "anon-" + 8 hex */
 	const json_t *profile;      /* coarsened profile, or NULL */
+	const json_t *alert;        /* an alert's details, or NULL */
 	int64_t created_round;      /* round `created` down to this many seconds (0: none) */
 };
 

@@ -27,7 +27,7 @@ static int follows(const struct kr_sub *sub, int64_t circle_id)
 }
 
 enum kr_err subs_start(struct kr_session *s, const int64_t *circles, size_t n, int64_t since,
-                       int64_t *head)
+                       struct kr_filter *filter, int64_t *head)
 {
 	int64_t *copy = malloc((n ? n : 1) * sizeof(int64_t));
 	enum kr_err rc;
@@ -47,6 +47,8 @@ enum kr_err subs_start(struct kr_session *s, const int64_t *circles, size_t n, i
 	s->sub.active = true;
 	s->sub.circles = copy;
 	s->sub.n_circles = n;
+	s->sub.filter = *filter;
+	memset(filter, 0, sizeof(*filter));
 	if (since < 0) {
 		s->sub.live = true;
 		s->sub.last_queued = *head;
@@ -61,6 +63,7 @@ enum kr_err subs_start(struct kr_session *s, const int64_t *circles, size_t n, i
 void subs_stop(struct kr_session *s)
 {
 	free(s->sub.circles);
+	filter_clear(&s->sub.filter);
 	memset(&s->sub, 0, sizeof(s->sub));
 }
 
@@ -80,7 +83,7 @@ void subs_fanout(struct kr_server *srv, struct kr_item *it)
 	for (struct kr_session *s = srv->sessions; s; s = s->next) {
 		/* Anonymous subscribers too: the gate decides what they see. */
 		if (!s->sub.active || !s->sub.live || s->closing ||
-		    !follows(&s->sub, it->meta.circle_id))
+		    !follows(&s->sub, it->meta.circle_id) || !filter_match(&s->sub.filter, it))
 			continue;
 		switch (reader_push(s, it)) {
 		case READER_QUEUED:
@@ -110,7 +113,7 @@ static int catchup_one(void *ud, struct kr_item *it)
 	struct catchup_ctx *c = ud;
 
 	c->seen++;
-	if (reader_push(c->s, it) == READER_FULL) {
+	if (filter_match(&c->s->sub.filter, it) && reader_push(c->s, it) == READER_FULL) {
 		c->full = 1;
 		return 1;
 	}

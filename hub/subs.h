@@ -22,11 +22,12 @@
 struct kr_server;
 
 /*
- * Follow the given circles (sorted or not; copied). since < 0: live from the
+ * Follow the given circles (sorted or not; copied), delivering what passes
+ * filter (taken over: *filter is emptied). since < 0: live from the
  * store's newest cursor (*head receives it); otherwise replay from since.
  */
 enum kr_err subs_start(struct kr_session *s, const int64_t *circles, size_t n, int64_t since,
-                       int64_t *head);
+                       struct kr_filter *filter, int64_t *head);
 
 /* Stop following anything. */
 void subs_stop(struct kr_session *s);

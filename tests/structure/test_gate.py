@@ -21,6 +21,7 @@ HUB = os.path.join(SRC, "hub")
 ALLOWED = {
     r"\boutq_push_item\s*\(": {"outq.c", "outq.h", "reader.c"},
     r"\bitem_frame\s*\(": {"item.c", "item.h", "reader.c"},
+    r"\bitem_view_text\s*\(": {"item.c", "item.h", "reader.c"},
     r"->view\b": {"item.c", "reader.c", "store_requests.c"},  # kr_request.view is not an item
     r"\bpolicy_may_read\s*\(": {"policy.c", "policy.h", "reader.c"},
 }

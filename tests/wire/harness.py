@@ -182,14 +182,16 @@ class Hub:
     name   the test id; the log goes to $KAIRAN_ARTIFACTS/<name>/hub.log
     config keys to write into the config file (None drops a default key)
     demo   start as `kairan-hub --demo --data DIR --port P` (no --config)
+    env    extra environment variables for the hub process (not for admin)
     """
 
     _instances = collections.Counter()
 
-    def __init__(self, name, config=None, demo=False):
+    def __init__(self, name, config=None, demo=False, env=None):
         self.binary = hub_binary()
         self.name = safe_name(name)
         self.demo = demo
+        self.env = dict(env or {})
         self.tmp = tempfile.mkdtemp(prefix="kairan-wire-")
         self.data = os.path.join(self.tmp, "data")
         os.mkdir(self.data, 0o700)
@@ -262,7 +264,7 @@ class Hub:
         out = open(self.stdout_path, "ab")
         try:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=log,
-                                         env=child_env(), start_new_session=True)
+                                         env=child_env(self.env), start_new_session=True)
         finally:
             log.close()
             out.close()
@@ -326,6 +328,31 @@ class Hub:
     def restart(self, sig=signal.SIGTERM):
         self.stop(sig)
         return self.start()
+
+    @property
+    def pid(self):
+        """The pid of the running hub process."""
+        assert self.running, "hub is not running"
+        return self.proc.pid
+
+    def memory(self):
+        """{"VmRSS": KiB, "VmHWM": KiB, ...}: the Vm* lines of /proc/PID/status."""
+        out = {}
+        with open(f"/proc/{self.pid}/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.startswith("Vm") and value.strip().endswith("kB"):
+                    out[key] = int(value.split()[0])
+        return out
+
+    def reset_peak_rss(self):
+        """Reset VmHWM to the current VmRSS (Linux clear_refs 5); False when not permitted."""
+        try:
+            with open(f"/proc/{self.pid}/clear_refs", "w") as f:
+                f.write("5")
+            return True
+        except OSError:
+            return False
 
     def check_alive(self):
         """The hub is still running and has printed no sanitizer report."""
@@ -482,7 +509,15 @@ class Client:
     and replies that a call did not ask for are kept in `pending` and
     returned by the next recv(). Every received message is parsed and
     validated against the server schemas before a test sees it.
+
+    A `deliver` with `items` (several items in one push) is validated as it
+    came and then, unless split_batches is false, handed out as one
+    `deliver` with `item` per item, in order, so that code written for one
+    item per push keeps working. Every batch's cursors are recorded in
+    `batches` (a list of lists) either way.
     """
+
+    split_batches = True
 
     def __init__(self, hub=None, token=None, *, url=None, ssl_ctx=None, auth=True,
                  subprotocols=(SUBPROTOCOL,), open_timeout=10, rcvbuf=None, label=None,
@@ -492,6 +527,8 @@ class Client:
         self.label = label or "client"
         self.loop = asyncio.new_event_loop()
         self.pending = collections.deque()
+        self._split = collections.deque()  # the rest of a split deliver batch
+        self.batches = []
         self.transcript = []
         self.ids = itertools.count(1)
         self.ws = None
@@ -594,6 +631,8 @@ class Client:
     # -- receiving --------------------------------------------------------
 
     def _recv_wire(self, timeout):
+        if self._split:
+            return self._split.popleft()
         try:
             data = self._run(self.ws.recv(), timeout=max(timeout, 0.001))
         except asyncio.TimeoutError:
@@ -611,6 +650,12 @@ class Client:
             raise AssertionError(f"{self.label}: the hub sent a frame that is not JSON "
                                  f"({e}): {data[:300]!r}") from None
         schemas().validate_server(msg)
+        if msg.get("type") == "deliver" and isinstance(msg.get("items"), list):
+            self.batches.append([i.get("cursor") for i in msg["items"]])
+            if self.split_batches and msg["items"]:
+                parts = [{"type": "deliver", "item": i} for i in msg["items"]]
+                self._split.extend(parts[1:])
+                return parts[0]
         return msg
 
     def recv(self, timeout=REPLY_TIMEOUT):
@@ -681,8 +726,9 @@ class Client:
 
     def expect_no_message(self, within=0.5):
         """Nothing is pending and nothing arrives within `within` seconds."""
-        if self.pending:
-            raise AssertionError(f"{self.label}: unexpected messages {list(self.pending)}")
+        if self.pending or self._split:
+            raise AssertionError(f"{self.label}: unexpected messages "
+                                 f"{list(self.pending) + list(self._split)}")
         try:
             msg = self._recv_wire(within)
         except NoMessage:
@@ -762,7 +808,7 @@ class Client:
             since = page["next"]
             assert pages < 1000, "history paging does not end"
 
-    def subscribe(self, circles=None, since=None, name=None):
+    def subscribe(self, circles=None, since=None, name=None, filter=None):
         obj = {"type": "subscribe"}
         if circles is not None:
             obj["circles"] = list(circles)
@@ -770,6 +816,8 @@ class Client:
             obj["since"] = since
         if name is not None:
             obj["name"] = name
+        if filter is not None:
+            obj["filter"] = filter
         return self.ok(obj, "subscribed")
 
 
@@ -884,6 +932,8 @@ def make_item(circle, tlp="GREEN", kind="threat", **fields):
         ],
         "tags": ["phishing", "smishing"],
     }
+    if kind == "alert":
+        item["alert"] = {"severity": "medium"}   # alerts need their details
     item.update(fields)
     return item
 

@@ -126,7 +126,7 @@ CASES = [
     ("field_unknown_history", "unknown_field", RID,
      lambda fx: msg(type="history", circle=fx.circle, order="desc"), "order"),
     ("field_unknown_subscribe", "unknown_field", RID,
-     lambda fx: msg(type="subscribe", filter={}), "filter"),
+     lambda fx: msg(type="subscribe", filters={}), "filters"),
     ("field_unknown_get", "unknown_field", RID,
      lambda fx: msg(type="get", item_id="it_0000000000000001", full=True), "full"),
     # invalid_field: wrong types

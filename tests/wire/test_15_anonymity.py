@@ -109,6 +109,11 @@ def planted(kind, circle, tlp, mark):
                  "from 198.51.100.23."),
         "indicators": [OWN[0], KEPT[0], OWN[1], OWN[2], OWN[3], KEPT[1], OWN[4]],
         "tags": ["phishing", "k15", "茜銀行"],
+        **({"alert": {"severity": "high", "references": ["CVE-2024-3400", "茜銀行-INC-42"],
+                      "affected_products": ["PAN-OS 10.2"],
+                      "recommended_action": f"茜銀行の田中太郎（tanaka@akane-ginko.example）"
+                                            f"まで報告を。{mark}"}}
+           if kind == "alert" else {}),
     }
 
 
@@ -118,7 +123,8 @@ def clean(circle, tlp="GREEN", kind="threat", mark=None):
     return {"kind": kind, "circle": circle, "tlp": tlp,
             "title": f"偽ログインページへ誘導するSMS {mark}",
             "body": f"SMSで偽のログインページへ誘導する手口を確認。{mark}",
-            "indicators": [KEPT[0]], "tags": ["phishing"]}
+            "indicators": [KEPT[0]], "tags": ["phishing"],
+            **({"alert": {"severity": "medium"}} if kind == "alert" else {})}
 
 
 # -- leak detection --------------------------------------------------------------
