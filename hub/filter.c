@@ -65,7 +65,10 @@ static enum kr_err parse_list(const json_t *list, const char *name, size_t max,
 
 static int kind_label(const char *s)
 {
-	return (int)kr_kind_parse(s);
+	enum kr_kind k = kr_kind_parse(s);
+
+	/* Self-assessments are never items anyone receives. */
+	return k == KR_KIND_ASSESSMENT ? 0 : (int)k;
 }
 
 static int ind_label(const char *s)

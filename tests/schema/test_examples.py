@@ -76,21 +76,25 @@ def table_fields(cell):
     """`a`, `b`? (note) -> {"a": True, "b": False} (name -> required).
 
     Alternatives such as "`request`? or `item_id`+`status`+`reason`?" (fields
-    that depend on a variant of the message, e.g. notice's event) are
-    optional at the top level: each variant requires its own.
+    that depend on a variant of the message, e.g. notice's event) or "`item`,
+    or `items`" (deliver: one or the other) are optional at the top level:
+    each variant requires its own.
     """
     cell = re.sub(r"\([^)]*\)", "", cell)  # drop notes such as "(default 100)"
+    parts = cell.split(",")
     fields = {}
-    for part in cell.split(","):
-        variant = re.search(r"`\??\s+or\s+`", part) is not None
+    for i, part in enumerate(parts):
+        variant = (re.search(r"`\??\s+or\s+`", part) is not None
+                   or part.strip().startswith("or ")
+                   or (i + 1 < len(parts) and parts[i + 1].strip().startswith("or ")))
         for name, optional in re.findall(r"`([a-z_]+)`(\??)", part):
             fields[name] = not (optional or variant)
     return fields
 
 
 def table_has_variants(cell):
-    """True when the fields cell lists alternatives ("`a`? or `b`+`c`")."""
-    return re.search(r"`\??\s+or\s+`", re.sub(r"\([^)]*\)", "", cell)) is not None
+    """True when the fields cell lists alternatives ("`a`? or `b`+`c`", "`a`, or `b`")."""
+    return re.search(r"`\??,?\s+or\s+`", re.sub(r"\([^)]*\)", "", cell)) is not None
 
 
 def walk(node, where="#"):

@@ -125,6 +125,7 @@ static const struct bad bads[] = {
     {"{\"kinds\":\"alert\"}", KR_EINVAL, "kinds"},
     {"{\"kinds\":[]}", KR_EINVAL, "kinds"},
     {"{\"kinds\":[\"memo\"]}", KR_ELABEL, "kinds[0]"},
+    {"{\"kinds\":[\"assessment\"]}", KR_ELABEL, "kinds[0]"},
     {"{\"min_severity\":\"urgent\"}", KR_ELABEL, "min_severity"},
     {"{\"min_severity\":3}", KR_EINVAL, "min_severity"},
     {"{\"indicator_types\":[\"ipv4\",\"mac\"]}", KR_ELABEL, "indicator_types[1]"},

@@ -99,6 +99,12 @@ def schemas():
     return kr_schema.load(SCHEMA_DIR)
 
 
+# jsonschema's RefResolver keeps a scope stack per validator: validating from two
+# threads at once (a poster and readers in threads) corrupts it. Clients validate
+# under this lock.
+_validate_lock = threading.Lock()
+
+
 def child_env(extra=None, drop=()):
     """The environment for hub, admin and client processes."""
     env = dict(os.environ)
@@ -587,7 +593,8 @@ class Client:
         """Send obj as one text frame. check=True validates it as a client message first
         (a test bug guard); bad-input tests pass check=False."""
         if check:
-            schemas().validate_client(obj)
+            with _validate_lock:
+                schemas().validate_client(obj)
         text = json.dumps(obj, ensure_ascii=False)
         self.note(">>", text)
         self._run(self.ws.send(text))
@@ -649,7 +656,8 @@ class Client:
         except ValueError as e:
             raise AssertionError(f"{self.label}: the hub sent a frame that is not JSON "
                                  f"({e}): {data[:300]!r}") from None
-        schemas().validate_server(msg)
+        with _validate_lock:
+            schemas().validate_server(msg)
         if msg.get("type") == "deliver" and isinstance(msg.get("items"), list):
             self.batches.append([i.get("cursor") for i in msg["items"]])
             if self.split_batches and msg["items"]:
