@@ -38,6 +38,13 @@ struct cli {
 	const char *ca;         /* --ca */
 	bool insecure;          /* --insecure */
 	bool json;              /* --json */
+	/*
+	 * NULL, or a flag (e.g. raised by a signal handler) that cuts every wait
+	 * of a session short: connecting, authenticating, and the replies of
+	 * cli_call(). A session start stopped by it returns 7 without a message;
+	 * the caller knows why.
+	 */
+	const volatile sig_atomic_t *intr;
 };
 
 /* One subcommand, as listed in main.c's dispatch table. */
@@ -198,10 +205,12 @@ void cli_print_text(FILE *f, const char *s, bool oneline);
 /*
  * An item as readers see it (PROTOCOL.md, "Item as readers see it"; item is
  * borrowed), for people on stdout: title, then one "label  value" line per
- * field present (id, TLP, circle, kind, status, created, pseudonym, profile,
- * cursor, forwarded from, author organisation when a moderator sees it, tags,
- * recipients), the body and the indicators. Every string goes through
- * cli_print_text(). (cli_item.c)
+ * field present (id, TLP, circle, kind, an alert's severity, status, created,
+ * pseudonym, profile, cursor, forwarded from, author organisation when a
+ * moderator sees it, tags, recipients), the body, an alert's recommended
+ * action, affected products and references (a section each, when given),
+ * and the indicators. Every string goes through cli_print_text().
+ * (cli_item.c)
  */
 void cli_print_item(const json_t *item);
 

@@ -54,6 +54,41 @@ static void item_profile(const json_t *p)
 		fputc('\n', stdout);
 }
 
+/* A "label:" section with one string of a (borrowed) per line, nothing when it is empty. */
+static void item_lines(const char *label, const json_t *a)
+{
+	const json_t *v;
+	size_t i;
+
+	if (json_array_size(a) == 0)
+		return;
+	printf("\n%s:\n", label);
+	json_array_foreach(a, i, v)
+	{
+		fputs("  ", stdout);
+		cli_print_text(stdout, json_string_value(v), true);
+		fputc('\n', stdout);
+	}
+}
+
+/*
+ * The sections of an alert (its `alert` object, borrowed; nothing for other
+ * kinds) that follow the body: the recommended action as text (newlines
+ * kept), then the affected products and the references, one per line.
+ */
+static void item_alert(const json_t *alert)
+{
+	const char *action = json_string_value(json_object_get(alert, "recommended_action"));
+
+	if (action && *action) {
+		fputs("\nrecommended action:\n", stdout);
+		cli_print_text(stdout, action, false);
+		fputc('\n', stdout);
+	}
+	item_lines("affected products", json_object_get(alert, "affected_products"));
+	item_lines("references", json_object_get(alert, "references"));
+}
+
 /* The indicators as "  TYPE    ROLE      VALUE" lines, nothing when there are none. */
 static void item_indicators(const json_t *inds)
 {
@@ -89,6 +124,7 @@ void cli_print_item(const json_t *item)
 	}
 	item_field("circle", json_object_get(item, "circle"));
 	item_field("kind", json_object_get(item, "kind"));
+	item_field("severity", json_object_get(json_object_get(item, "alert"), "severity"));
 	item_field("status", json_object_get(item, "status"));
 	item_field("created", json_object_get(item, "created"));
 	item_field("pseudonym", json_object_get(item, "pseudonym"));
@@ -101,5 +137,6 @@ void cli_print_item(const json_t *item)
 	fputc('\n', stdout);
 	cli_print_text(stdout, json_string_value(json_object_get(item, "body")), false);
 	fputc('\n', stdout);
+	item_alert(json_object_get(item, "alert"));
 	item_indicators(json_object_get(item, "indicators"));
 }

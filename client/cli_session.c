@@ -90,6 +90,9 @@ static int cli_token_find(const struct cli *cli, char **token)
 	return KR_EXIT_OK;
 }
 
+/* Whether the clear-text warning was given: once per process (subscribe --follow reconnects). */
+static int cli_warned_clear;
+
 /* Usage problems with --url and --ca, found before any connection is made. */
 static int cli_check_target(const struct cli *cli)
 {
@@ -105,7 +108,7 @@ static int cli_check_target(const struct cli *cli)
 		return KR_EXIT_USAGE;
 	}
 	if (!u.tls && strcmp(u.host, "localhost") != 0 && strncmp(u.host, "127.", 4) != 0 &&
-	    strcmp(u.host, "::1") != 0)
+	    strcmp(u.host, "::1") != 0 && !cli_warned_clear++)
 		cli_warn("%s is not encrypted: your token and reports travel in clear text",
 		         cli->url);
 	return KR_EXIT_OK;
@@ -143,8 +146,10 @@ static int cli_session_start(const struct cli *cli, bool anonymous, struct conn 
 	rc = anonymous ? KR_EXIT_OK : cli_token_find(cli, &token);
 	if (rc)
 		goto out;
-	if (conn_open(cli->url, cli->ca, cli->insecure, CLI_CONNECT_MS, &c, err) != CONN_OK) {
-		cli_error("%s", err);
+	if (conn_open(cli->url, cli->ca, cli->insecure, CLI_CONNECT_MS, cli->intr, &c, err) !=
+	    CONN_OK) {
+		if (!(cli->intr && *cli->intr))
+			cli_error("%s", err);
 		rc = KR_EXIT_SERVER;
 		goto out;
 	}

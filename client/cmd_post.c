@@ -90,7 +90,8 @@ static void print_removed(const json_t *removed)
 		fputs("  ", stdout);
 		cli_print_cell(stdout, json_string_value(json_object_get(r, "kind")), 17);
 		cli_print_cell(stdout, json_string_value(json_object_get(r, "field")), 11);
-		printf("x%-4" JSON_INTEGER_FORMAT " ", json_integer_value(json_object_get(r, "count")));
+		printf("x%-4" JSON_INTEGER_FORMAT " ",
+		       json_integer_value(json_object_get(r, "count")));
 		cli_print_text(stdout, json_string_value(json_object_get(r, "original")), true);
 		if (type) {
 			fputs(" (", stdout);
@@ -201,9 +202,9 @@ static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, 
 	if (rc)
 		goto out;
 	if (!a.yes) {
-		rc = cli_call(c,
-		              json_pack("{s:s, s:O, s:b}", "type", "post", "item", item, "preview", 1),
-		              "preview", &r);
+		rc = cli_call(
+		    c, json_pack("{s:s, s:O, s:b}", "type", "post", "item", item, "preview", 1),
+		    "preview", &r);
 		if (rc)
 			goto out;
 		print_preview(cli, r);
@@ -256,6 +257,16 @@ const struct cli_cmd cmd_post = {
     "AMBER, AMBER+STRICT, RED), title, body; optionally indicators ({type,\n"
     "value, role}), tags and, for RED only and required there, recipients\n"
     "(user names in the circle).\n"
+    "\n"
+    "An alert (kind alert, required there and nowhere else) also has\n"
+    "  \"alert\": {\"severity\": \"high\",\n"
+    "            \"references\": [\"CVE-2024-24919\", \"https://...\"],\n"
+    "            \"affected_products\": [\"...\"],\n"
+    "            \"recommended_action\": \"...\"}\n"
+    "severity is one of info, low, medium, high, critical; the others are\n"
+    "optional (up to 32 references and products, an action of up to 4,096\n"
+    "bytes). See client/examples/alert-amber.json. Who may post alerts is up\n"
+    "to the circle's policy (its moderators, by default).\n"
     "\n"
     "Before the hub stores an item it removes what identifies you: your\n"
     "organisation's registered names, domains and people, e-mail addresses,\n"

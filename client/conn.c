@@ -143,7 +143,8 @@ static void conn_log_setup(void)
 }
 
 enum conn_status conn_open(const char *url, const char *ca_path, bool insecure, int timeout_ms,
-                           struct conn **out, char err[CONN_ERR_MAX])
+                           const volatile sig_atomic_t *intr, struct conn **out,
+                           char err[CONN_ERR_MAX])
 {
 	struct lws_context_creation_info info;
 	struct lws_client_connect_info cc;
@@ -156,6 +157,7 @@ enum conn_status conn_open(const char *url, const char *ca_path, bool insecure, 
 	if (!c)
 		goto out;
 	c->timeout_ms = timeout_ms;
+	c->intr = intr;
 	snprintf(c->url_text, sizeof(c->url_text), "%.280s%s", url, strlen(url) > 280 ? "..." : "");
 	if (!url_parse(url, &c->url, err, CONN_ERR_MAX)) {
 		st = CONN_ECONNECT;

@@ -53,12 +53,17 @@ struct conn;
  * its name is checked; insecure skips all of that (self-signed, expired and
  * mismatched certificates are accepted).
  *
+ * intr (borrowed, may be NULL) becomes the connection's interrupt flag (see
+ * conn_set_interrupt()) from the start: the wait for the websocket to open
+ * already ends with CONN_EINTR once *intr is non-zero.
+ *
  * On CONN_OK *out is a new connection to release with conn_close(). On
  * failure *out is NULL and err (CONN_ERR_MAX bytes) says why, including the
  * reason libwebsockets gave.
  */
 enum conn_status conn_open(const char *url, const char *ca_path, bool insecure, int timeout_ms,
-                           struct conn **out, char err[CONN_ERR_MAX]);
+                           const volatile sig_atomic_t *intr, struct conn **out,
+                           char err[CONN_ERR_MAX]);
 
 /*
  * Send msg (borrowed; serialised compactly as one text frame) and wait up to
