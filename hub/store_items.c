@@ -246,6 +246,37 @@ enum kr_err store_item_get(struct kr_store *st, const char *id, struct kr_item *
 	return rc;
 }
 
+/*
+ * Step a prepared SELECT of ITEM_COLUMNS, handing each row as an item to cb
+ * until it returns non-zero; *last (may be NULL) gets the last cursor
+ * handed over. Resets the statement.
+ */
+static enum kr_err each_item(struct kr_store *st, sqlite3_stmt *s, store_item_cb cb, void *ud,
+                             int64_t *last)
+{
+	enum kr_err rc = KR_OK;
+	int src;
+
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		struct kr_item *it;
+		int stop;
+
+		rc = item_from_row(st, s, &it);
+		if (rc != KR_OK)
+			break;
+		if (last)
+			*last = it->cursor;
+		stop = cb(ud, it);
+		item_unref(it);
+		if (stop)
+			break;
+	}
+	if (rc == KR_OK && src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = store_err(st, src);
+	sqlite3_reset(s);
+	return rc;
+}
+
 enum kr_err store_items_after(struct kr_store *st, const int64_t *circles, size_t n_circles,
                               int64_t after, int limit, store_item_cb cb, void *ud, int64_t *last)
 {
@@ -257,7 +288,6 @@ enum kr_err store_items_after(struct kr_store *st, const int64_t *circles, size_
 	char *ids_text = NULL;
 	sqlite3_stmt *s;
 	enum kr_err rc = KR_EINTERNAL;
-	int src;
 
 	if (!ids)
 		return KR_EINTERNAL;
@@ -270,23 +300,7 @@ enum kr_err store_items_after(struct kr_store *st, const int64_t *circles, size_
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_text(s, 2, ids_text, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, limit);
-	rc = KR_OK;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-		struct kr_item *it;
-		int stop;
-
-		rc = item_from_row(st, s, &it);
-		if (rc != KR_OK)
-			break;
-		*last = it->cursor;
-		stop = cb(ud, it);
-		item_unref(it);
-		if (stop)
-			break;
-	}
-	if (rc == KR_OK && src != SQLITE_ROW && src != SQLITE_DONE)
-		rc = store_err(st, src);
-	sqlite3_reset(s);
+	rc = each_item(st, s, cb, ud, last);
 out:
 	free(ids_text);
 	json_decref(ids);
@@ -496,29 +510,12 @@ enum kr_err store_items_pending(struct kr_store *st, int64_t circle_id, int limi
 	    "WHERE i.circle_id = ?1 AND i.status = 'pending' "
 	    "ORDER BY i.cursor LIMIT ?2";
 	sqlite3_stmt *s = store_prepare(st, sql);
-	enum kr_err rc = KR_OK;
-	int src;
 
 	if (!s)
 		return KR_EINTERNAL;
 	sqlite3_bind_int64(s, 1, circle_id);
 	sqlite3_bind_int(s, 2, limit);
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-		struct kr_item *it;
-		int stop;
-
-		rc = item_from_row(st, s, &it);
-		if (rc != KR_OK)
-			break;
-		stop = cb(ud, it);
-		item_unref(it);
-		if (stop)
-			break;
-	}
-	if (rc == KR_OK && src != SQLITE_ROW && src != SQLITE_DONE)
-		rc = store_err(st, src);
-	sqlite3_reset(s);
-	return rc;
+	return each_item(st, s, cb, ud, NULL);
 }
 
 enum kr_err store_posts_since(struct kr_store *st, int64_t user_id, int64_t circle_id,
@@ -570,27 +567,10 @@ enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit
 	    "AND i.tlp = 'CLEAR' AND i.forwarded_from IS NULL "
 	    "ORDER BY i.cursor DESC LIMIT ?2";
 	sqlite3_stmt *s = store_prepare(st, sql);
-	enum kr_err rc = KR_OK;
-	int src;
 
 	if (!s)
 		return KR_EINTERNAL;
 	sqlite3_bind_int64(s, 1, circle_id);
 	sqlite3_bind_int(s, 2, limit);
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-		struct kr_item *it;
-		int stop;
-
-		rc = item_from_row(st, s, &it);
-		if (rc != KR_OK)
-			break;
-		stop = cb(ud, it);
-		item_unref(it);
-		if (stop)
-			break;
-	}
-	if (rc == KR_OK && src != SQLITE_ROW && src != SQLITE_DONE)
-		rc = store_err(st, src);
-	sqlite3_reset(s);
-	return rc;
+	return each_item(st, s, cb, ud, NULL);
 }
