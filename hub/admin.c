@@ -2,10 +2,12 @@
  * admin.c - `kairan-hub admin`: the operator's commands for the directory
  * (organisations, users, tokens, circles, memberships, roles).
  *
- * One table describes every command: noun, verb, arguments, accepted
- * options, handler and usage line; help is generated from it. The command
- * line is parsed once (flags may appear anywhere after "admin"), checked
- * against the table, and the handler talks to the store through
+ * This file holds the command line and the table: one entry per command
+ * (noun, verb, arguments, accepted options, handler, usage line), from
+ * which help is generated. The command line is parsed once (flags may
+ * appear anywhere after "admin"), checked against the table, and the
+ * handler runs: admin_dir.c (directory), admin_policy.c (circle policies),
+ * with output through admin_out.c. Handlers talk to the store through
  * store_dir.h. Admin commands share DATA/kairan.db with a running hub: WAL
  * and the busy timeout absorb the write locks, and the hub notices each
  * commit through PRAGMA data_version, so there is nothing to signal.
@@ -26,41 +28,15 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/crypto.h>
 
 #include "kr_error.h"
+#include "admin_int.h"
 #include "log.h"
 #include "model.h"
 #include "store.h"
-#include "cpolicy.h"
-#include "store_dir.h"
-#include "token.h"
 #include "utf8.h"
 
-#define PROG      "kairan-hub admin"
-#define MAX_WORDS 8  /* noun, verb and up to 3 arguments, with room to report extras */
-#define MAX_MULTI 32 /* repetitions of one option */
-#define MAX_KEY   64
-
 /* ---- command line ---------------------------------------------------- */
-
-enum opt {
-	OPT_DATA,
-	OPT_JSON,
-	OPT_HELP,
-	OPT_NAME,
-	OPT_DOMAIN,
-	OPT_PERSON,
-	OPT_INDUSTRY,
-	OPT_EMPLOYEES,
-	OPT_ORG,
-	OPT_KIND,
-	OPT_POLICY,
-	OPT_REGION,
-	OPT__COUNT
-};
-
-#define BIT(o) (1u << (o))
 
 static const struct {
 	const char *flag;
@@ -75,47 +51,19 @@ static const struct {
     [OPT_POLICY] = {"--policy", true, false},     [OPT_REGION] = {"--region", true, false},
 };
 
-struct cmd;
-
-struct admin {
-	const struct cmd *cmd;
-	const char *words[MAX_WORDS]; /* noun, verb, arguments (borrowed from argv) */
-	size_t n_words;
-	struct {
-		const char *v[MAX_MULTI];
-		size_t n;
-	} opt[OPT__COUNT];
-	const char *data;
-	bool json;
-	struct kr_store *st;
-	char err[512];
-};
-
-typedef int (*cmd_fn)(struct admin *a);
-
-struct cmd {
-	const char *noun, *verb;
-	size_t nargs;
-	unsigned keys; /* bit i: argument i is a key */
-	unsigned opts; /* options beyond --data, --json and --help */
-	cmd_fn run;
-	const char *usage;
-	const char *about;
-};
-
 /* Argument i of the command (after noun and verb). */
-static const char *arg(const struct admin *a, size_t i)
+const char *adm_arg(const struct admin *a, size_t i)
 {
 	return a->words[2 + i];
 }
 
 /* The value of a single-valued option, or NULL. */
-static const char *opt1(const struct admin *a, enum opt o)
+const char *adm_opt1(const struct admin *a, enum opt o)
 {
 	return a->opt[o].n ? a->opt[o].v[0] : NULL;
 }
 
-static bool key_valid(const char *s)
+bool adm_key_valid(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -132,821 +80,27 @@ static bool key_valid(const char *s)
 	return true;
 }
 
-/* ---- messages -------------------------------------------------------- */
-
-static void vmessage(const char *fmt, va_list ap)
-{
-	fputs(PROG ": ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-/* Print a usage error (and the command's usage line); returns exit 2. */
-__attribute__((format(printf, 2, 3))) static int usage_fail(const struct admin *a, const char *fmt,
-                                                            ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(fmt, ap);
-	va_end(ap);
-	if (a->cmd)
-		fprintf(stderr, "usage: " PROG " --data DIR [--json] %s\n", a->cmd->usage);
-	fprintf(stderr, "try '" PROG " --help'\n");
-	return KR_EXIT_USAGE;
-}
-
-/* Print the store's message when it gave one, else fmt; returns the exit
- * code for rc. */
-__attribute__((format(printf, 3, 4))) static int fail(const struct admin *a, enum kr_err rc,
-                                                      const char *fmt, ...)
-{
-	va_list ap;
-
-	if (a->err[0]) {
-		fprintf(stderr, PROG ": %s\n", a->err);
-	} else {
-		va_start(ap, fmt);
-		vmessage(fmt, ap);
-		va_end(ap);
-	}
-	return (int)kr_err_exit(rc);
-}
-
-static void json_print(json_t *v)
-{
-	json_dumpf(v, stdout, JSON_COMPACT);
-	fputc('\n', stdout);
-}
-
-/* Report a successful mutation: obj (a new reference, stolen) on stdout in
- * JSON mode, else the confirmation on stderr. */
-__attribute__((format(printf, 3, 4))) static int done(const struct admin *a, json_t *obj,
-                                                      const char *fmt, ...)
-{
-	va_list ap;
-
-	if (a->json) {
-		json_print(obj);
-	} else {
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc('\n', stderr);
-	}
-	json_decref(obj);
-	return KR_EXIT_OK;
-}
-
-/* ---- tables ---------------------------------------------------------- */
-
-/* Terminal columns of a code point: 2 for East Asian wide and full-width
- * forms (Japanese names), 0 for controls and combining marks. */
-static int cp_width(uint32_t c)
-{
-	if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x300 && c <= 0x36f) ||
-	    (c >= 0x3099 && c <= 0x309a))
-		return 0;
-	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) ||
-	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
-	    (c >= 0x20000 && c <= 0x3fffd))
-		return 2;
-	return 1;
-}
-
-static size_t text_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-
-	while (*p) {
-		uint32_t c = *p;
-		int n = c < 0x80 ? 0 : c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-
-		c &= n == 3 ? 0x07 : n == 2 ? 0x0f : n == 1 ? 0x1f : 0xff;
-		p++;
-		for (; n > 0 && (*p & 0xc0) == 0x80; n--, p++)
-			c = c << 6 | (*p & 0x3f);
-		w += (size_t)cp_width(c);
-	}
-	return w;
-}
-
-/* One table cell: strings as they are (control characters shown as '?'),
- * numbers in decimal, arrays joined with ", ", anything else "-". */
-static void cell_text(const json_t *v, char *buf, size_t len)
-{
-	size_t i, used = 0;
-	json_t *e;
-
-	buf[0] = '\0';
-	if (json_is_string(v)) {
-		snprintf(buf, len, "%s", json_string_value(v));
-	} else if (json_is_integer(v)) {
-		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	} else if (json_is_array(v) && json_array_size(v) > 0) {
-		json_array_foreach(v, i, e)
-		{
-			int n = snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
-			                 json_is_string(e) ? json_string_value(e) : "?");
-
-			if (n < 0 || (size_t)n >= len - used)
-				break;
-			used += (size_t)n;
-		}
-	} else {
-		snprintf(buf, len, "-");
-	}
-	for (char *p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-}
-
-struct column {
-	const char *header;
-	const char *field; /* NULL: the element itself */
-};
-
-static const json_t *cell_value(const json_t *row, const struct column *c)
-{
-	return c->field ? json_object_get(row, c->field) : row;
-}
-
-/* Print list (borrowed) as aligned columns on stdout, or a note on stderr
- * when it is empty. */
-static void table_print(const json_t *list, const struct column *cols, size_t ncols,
-                        const char *empty)
-{
-	size_t width[8] = {0};
-	char buf[1024];
-	size_t r;
-	json_t *row;
-
-	if (json_array_size(list) == 0) {
-		fprintf(stderr, "%s\n", empty);
-		return;
-	}
-	for (size_t c = 0; c < ncols && c < 8; c++) {
-		width[c] = text_width(cols[c].header);
-		json_array_foreach(list, r, row)
-		{
-			size_t w;
-
-			cell_text(cell_value(row, &cols[c]), buf, sizeof(buf));
-			w = text_width(buf);
-			width[c] = w > width[c] ? w : width[c];
-		}
-	}
-	for (size_t c = 0; c < ncols && c < 8; c++)
-		printf("%s%*s", cols[c].header,
-		       c + 1 < ncols ? (int)(width[c] - text_width(cols[c].header) + 2) : 0, "");
-	putchar('\n');
-	json_array_foreach(list, r, row)
-	{
-		for (size_t c = 0; c < ncols && c < 8; c++) {
-			cell_text(cell_value(row, &cols[c]), buf, sizeof(buf));
-			printf("%s%*s", buf,
-			       c + 1 < ncols ? (int)(width[c] - text_width(buf) + 2) : 0, "");
-		}
-		putchar('\n');
-	}
-}
-
-/* Print a list (a new reference, stolen) as JSON or as a table. */
-static int list_print(const struct admin *a, json_t *list, const struct column *cols, size_t ncols,
-                      const char *empty)
-{
-	if (a->json)
-		json_print(list);
-	else
-		table_print(list, cols, ncols, empty);
-	json_decref(list);
-	return KR_EXIT_OK;
-}
-
 /* ---- store ----------------------------------------------------------- */
 
 /* Open DATA/kairan.db, creating DATA (mode 0700) when missing. 0 or an
  * exit code. */
-static int store_need(struct admin *a)
+int adm_store_need(struct admin *a)
 {
 	struct stat sb;
 	enum kr_err rc;
 
 	if (mkdir(a->data, 0700) != 0 && errno != EEXIST)
-		return fail(a, KR_EINTERNAL, "cannot create data directory %s: %s", a->data,
-		            strerror(errno));
+		return adm_fail(a, KR_EINTERNAL, "cannot create data directory %s: %s", a->data,
+		                strerror(errno));
 	if (stat(a->data, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return fail(a, KR_EINTERNAL, "%s is not a directory", a->data);
+		return adm_fail(a, KR_EINTERNAL, "%s is not a directory", a->data);
 	rc = store_open(a->data, &a->st, a->err, sizeof(a->err));
 	if (rc != KR_OK)
-		return fail(a, rc, "cannot open the store in %s", a->data);
+		return adm_fail(a, rc, "cannot open the store in %s", a->data);
 	return 0;
 }
 
-/* ---- organisations --------------------------------------------------- */
-
-/* ISO 3166-2:JP prefecture codes: JP-01 (Hokkaido) to JP-47 (Okinawa). */
-static bool region_valid(const char *r)
-{
-	int n;
-
-	if (strlen(r) != 5 || strncmp(r, "JP-", 3) != 0 || r[3] < '0' || r[3] > '9' || r[4] < '0' ||
-	    r[4] > '9')
-		return false;
-	n = (r[3] - '0') * 10 + (r[4] - '0');
-	return n >= 1 && n <= 47;
-}
-
-static int cmd_org_add(struct admin *a)
-{
-	const char *key = arg(a, 0), *emp = opt1(a, OPT_EMPLOYEES), *region = opt1(a, OPT_REGION);
-	struct kr_org_terms terms = {
-	    a->opt[OPT_NAME].v,   a->opt[OPT_NAME].n,   a->opt[OPT_DOMAIN].v,
-	    a->opt[OPT_DOMAIN].n, a->opt[OPT_PERSON].v, a->opt[OPT_PERSON].n,
-	};
-	int64_t employees = -1;
-	enum kr_err rc;
-	int ex;
-
-	if (emp) {
-		char *end;
-		long long v;
-
-		errno = 0;
-		v = strtoll(emp, &end, 10);
-		if (emp[0] < '0' || emp[0] > '9' || *end || errno || v < 0)
-			return usage_fail(a, "--employees wants a whole number, not \"%s\"", emp);
-		employees = v;
-	}
-	if (region && !region_valid(region))
-		return usage_fail(a, "--region wants a prefecture code JP-01 ... JP-47, not \"%s\"",
-		                  region);
-	ex = store_need(a);
-	if (ex)
-		return ex;
-	rc = store_org_add(a->st, key, &terms, opt1(a, OPT_INDUSTRY), employees, a->err,
-	                   sizeof(a->err));
-	if (rc == KR_OK && region)
-		rc = store_org_set_region(a->st, key, region);
-	if (rc != KR_OK)
-		return fail(a, rc, "cannot add organisation %s", key);
-	return done(a, json_pack("{s:b, s:s}", "ok", 1, "org", key),
-	            "organisation %s added (names: %zu, domains: %zu, persons: %zu)", key,
-	            terms.n_names, terms.n_domains, terms.n_persons);
-}
-
-static int cmd_org_list(struct admin *a)
-{
-	static const struct column cols[] = {
-	    {"ORG", "key"},         {"INDUSTRY", "industry"}, {"EMPLOYEES", "employees"},
-	    {"USERS", "users"},     {"NAMES", "names"},       {"DOMAINS", "domains"},
-	    {"PERSONS", "persons"},
-	};
-	json_t *list = NULL;
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_org_list(a->st, &list);
-	if (rc != KR_OK)
-		return fail(a, rc, "cannot list organisations");
-	return list_print(a, list, cols, sizeof(cols) / sizeof(cols[0]), "no organisations");
-}
-
-static int cmd_org_remove(struct admin *a)
-{
-	const char *key = arg(a, 0);
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_org_remove(a->st, key);
-	if (rc != KR_OK)
-		return fail(a, rc, rc == KR_ENOTFOUND ? "no organisation %s" : "cannot remove %s",
-		            key);
-	return done(a, json_pack("{s:b, s:s}", "ok", 1, "org", key),
-	            "organisation %s removed, with its users, tokens, memberships and roles", key);
-}
-
-/* ---- users and tokens ------------------------------------------------ */
-
-/* Print a freshly issued token: alone on stdout (or as JSON), with the
- * explanation on stderr. Wipes token. */
-static int token_print(const struct admin *a, const char *user, const char *org, char *token)
-{
-	if (a->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s}", "user", user, "org", org, "token", token);
-
-		json_print(o);
-		json_decref(o);
-	} else {
-		printf("%s\n", token);
-		fprintf(stderr, "token for %s (%s); shown once, store it now\n", user, org);
-	}
-	fflush(stdout);
-	OPENSSL_cleanse(token, strlen(token));
-	return KR_EXIT_OK;
-}
-
-/* A new token and its hash; false (message printed) when the RNG fails. */
-static bool token_new(char token[KR_TOKEN_LEN + 1], unsigned char hash[KR_TOKEN_HASH_LEN])
-{
-	if (token_generate(token) && token_hash(token, strlen(token), hash))
-		return true;
-	fprintf(stderr, PROG ": cannot generate a token (random number generator failed)\n");
-	return false;
-}
-
-static int cmd_user_add(struct admin *a)
-{
-	const char *org = arg(a, 0), *user = arg(a, 1);
-	char token[KR_TOKEN_LEN + 1];
-	unsigned char hash[KR_TOKEN_HASH_LEN];
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	if (!token_new(token, hash))
-		return (int)kr_err_exit(KR_EINTERNAL);
-	rc = store_user_add(a->st, org, user, hash, a->err, sizeof(a->err));
-	if (rc != KR_OK) {
-		OPENSSL_cleanse(token, sizeof(token));
-		return fail(a, rc, "cannot add user %s", user);
-	}
-	return token_print(a, user, org, token);
-}
-
-static int cmd_user_list(struct admin *a)
-{
-	static const struct column cols[] = {
-	    {"USER", "user"}, {"ORG", "org"}, {"TOKENS", "tokens"}};
-	const char *org = opt1(a, OPT_ORG);
-	json_t *list = NULL;
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_user_list(a->st, org, &list);
-	if (rc != KR_OK)
-		return fail(a, rc,
-		            rc == KR_ENOTFOUND ? "no organisation %s" : "cannot list users (%s)",
-		            org ? org : "all");
-	return list_print(a, list, cols, sizeof(cols) / sizeof(cols[0]), "no users");
-}
-
-static int cmd_user_remove(struct admin *a)
-{
-	const char *user = arg(a, 0);
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_user_remove(a->st, user);
-	if (rc != KR_OK)
-		return fail(a, rc, rc == KR_ENOTFOUND ? "no user %s" : "cannot remove user %s",
-		            user);
-	return done(a, json_pack("{s:b, s:s}", "ok", 1, "user", user),
-	            "user %s removed, with its tokens and roles", user);
-}
-
-/* The organisation of user, copied into org (empty when unknown). */
-static void user_org(struct admin *a, const char *user, char *org, size_t len)
-{
-	json_t *list = NULL, *row;
-	size_t i;
-
-	org[0] = '\0';
-	if (store_user_list(a->st, NULL, &list) != KR_OK)
-		return;
-	json_array_foreach(list, i, row)
-	{
-		if (strcmp(json_string_value(json_object_get(row, "user")), user) == 0)
-			snprintf(org, len, "%s", json_string_value(json_object_get(row, "org")));
-	}
-	json_decref(list);
-}
-
-static int cmd_user_token(struct admin *a)
-{
-	const char *user = arg(a, 0);
-	char token[KR_TOKEN_LEN + 1], org[MAX_KEY + 1];
-	unsigned char hash[KR_TOKEN_HASH_LEN];
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	if (!token_new(token, hash))
-		return (int)kr_err_exit(KR_EINTERNAL);
-	rc = store_token_add(a->st, user, hash);
-	if (rc != KR_OK) {
-		OPENSSL_cleanse(token, sizeof(token));
-		return fail(a, rc, rc == KR_ENOTFOUND ? "no user %s" : "cannot add a token for %s",
-		            user);
-	}
-	user_org(a, user, org, sizeof(org));
-	return token_print(a, user, org, token);
-}
-
-static int cmd_user_revoke(struct admin *a)
-{
-	const char *user = arg(a, 0);
-	enum kr_err rc;
-	int n = 0, ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_token_revoke_all(a->st, user, &n);
-	if (rc != KR_OK)
-		return fail(a, rc, rc == KR_ENOTFOUND ? "no user %s" : "cannot revoke tokens of %s",
-		            user);
-	return done(a, json_pack("{s:b, s:s, s:i}", "ok", 1, "user", user, "revoked", n),
-	            "revoked %d token%s of %s", n, n == 1 ? "" : "s", user);
-}
-
-/* ---- circles --------------------------------------------------------- */
-
-/* An absolute version of path (new string), so the hub finds the file
- * whatever its working directory; NULL when out of memory or cwd unknown. */
-static char *absolute(const char *file)
-{
-	char cwd[4096], *path;
-	size_t len;
-
-	if (file[0] != '/' && !getcwd(cwd, sizeof(cwd)))
-		return NULL;
-	len = strlen(file) + (file[0] == '/' ? 0 : strlen(cwd) + 1) + 1;
-	path = malloc(len);
-	if (path)
-		snprintf(path, len, "%s%s%s", file[0] == '/' ? "" : cwd, file[0] == '/' ? "" : "/",
-		         file);
-	return path;
-}
-
-/*
- * Validate a policy file for circle (NULL: any circle) and return its
- * absolute path (new string), or NULL with the reason printed (naming the
- * file and the field) and *ex set.
- */
-static char *policy_path(const char *file, const char *circle, int *ex)
-{
-	struct kr_circle_policy *p = NULL;
-	char err[512], *path = absolute(file);
-	enum kr_err rc;
-
-	*ex = (int)kr_err_exit(KR_EINTERNAL);
-	if (!path) {
-		fprintf(stderr, PROG ": cannot resolve %s: %s\n", file, strerror(errno));
-		return NULL;
-	}
-	if (access(path, R_OK) != 0) {
-		fprintf(stderr, PROG ": policy file %s: %s\n", file, strerror(errno));
-		*ex = (int)kr_err_exit(KR_ENOTFOUND);
-		goto fail;
-	}
-	rc = cpolicy_load_file(path, &p, err, sizeof(err));
-	if (rc == KR_OK && circle && strcmp(p->circle, circle) != 0) {
-		snprintf(err, sizeof(err), "%s: circle: the file is for circle '%s', not '%s'",
-		         path, p->circle, circle);
-		rc = KR_EINVAL;
-	}
-	cpolicy_free(p);
-	if (rc == KR_OK)
-		return path;
-	fprintf(stderr, PROG ": %s\n", err);
-	*ex = (int)kr_err_exit(rc);
-fail:
-	free(path);
-	return NULL;
-}
-
-static int cmd_circle_add(struct admin *a)
-{
-	const char *key = arg(a, 0), *kind_s = opt1(a, OPT_KIND), *policy = opt1(a, OPT_POLICY);
-	enum kr_circle_kind kind = kind_s ? kr_circle_kind_parse(kind_s) : KR_CIRCLE_SECTOR;
-	char *path = NULL;
-	enum kr_err rc;
-	int ex = 0;
-
-	if (kind == KR_CIRCLE_NONE)
-		return usage_fail(a,
-		                  "unknown circle kind \"%s\" (allowed: sector, cross-sector, "
-		                  "regional, public)",
-		                  kind_s);
-	if (policy) {
-		path = policy_path(policy, key, &ex);
-		if (!path)
-			goto out;
-	}
-	ex = store_need(a);
-	if (ex)
-		goto out;
-	rc = store_circle_add(a->st, key, kind, opt1(a, OPT_NAME), path, a->err, sizeof(a->err));
-	if (rc != KR_OK) {
-		ex = fail(a, rc, "cannot add circle %s", key);
-		goto out;
-	}
-	ex = done(a,
-	          json_pack("{s:b, s:s, s:s, s:s?}", "ok", 1, "circle", key, "kind",
-	                    kr_circle_kind_name(kind), "policy", path),
-	          "circle %s (%s) added%s%s", key, kr_circle_kind_name(kind),
-	          path ? " with policy " : "", path ? path : "");
-out:
-	free(path);
-	return ex;
-}
-
-static int cmd_circle_list(struct admin *a)
-{
-	static const struct column cols[] = {
-	    {"CIRCLE", "circle"}, {"KIND", "kind"},     {"ORGS", "orgs"},
-	    {"NAME", "name"},     {"POLICY", "policy"},
-	};
-	json_t *list = NULL;
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_circle_list(a->st, &list);
-	if (rc != KR_OK)
-		return fail(a, rc, "cannot list circles");
-	return list_print(a, list, cols, sizeof(cols) / sizeof(cols[0]), "no circles");
-}
-
-static int cmd_circle_remove(struct admin *a)
-{
-	const char *key = arg(a, 0);
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_circle_remove(a->st, key);
-	if (rc == KR_ENOTFOUND)
-		return fail(a, rc, "no circle %s", key);
-	if (rc == KR_EINVAL)
-		return fail(a, rc, "circle %s still holds items and cannot be removed", key);
-	if (rc != KR_OK)
-		return fail(a, rc, "cannot remove circle %s", key);
-	return done(a, json_pack("{s:b, s:s}", "ok", 1, "circle", key),
-	            "circle %s removed, with its memberships and roles", key);
-}
-
-/* ---- memberships and roles ------------------------------------------- */
-
-static int cmd_member_add(struct admin *a)
-{
-	const char *circle = arg(a, 0), *org = arg(a, 1);
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_member_add(a->st, circle, org, a->err, sizeof(a->err));
-	if (rc != KR_OK)
-		return fail(a, rc, "cannot add %s to %s", org, circle);
-	return done(a, json_pack("{s:b, s:s, s:s}", "ok", 1, "circle", circle, "org", org),
-	            "%s is now a member of %s; its users hold the role member there", org, circle);
-}
-
-/* Which of the two was missing, for store_member_remove's KR_ENOTFOUND. */
-static int member_missing(struct admin *a, const char *circle, const char *org)
-{
-	json_t *list = NULL;
-	enum kr_err rc = store_member_list(a->st, circle, &list);
-
-	json_decref(list);
-	if (rc == KR_ENOTFOUND)
-		return fail(a, rc, "no circle %s", circle);
-	list = NULL;
-	rc = store_user_list(a->st, org, &list);
-	json_decref(list);
-	if (rc == KR_ENOTFOUND)
-		return fail(a, rc, "no organisation %s", org);
-	return fail(a, KR_ENOTFOUND, "%s is not a member of %s", org, circle);
-}
-
-static int cmd_member_remove(struct admin *a)
-{
-	const char *circle = arg(a, 0), *org = arg(a, 1);
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_member_remove(a->st, circle, org);
-	if (rc == KR_ENOTFOUND)
-		return member_missing(a, circle, org);
-	if (rc != KR_OK)
-		return fail(a, rc, "cannot remove %s from %s", org, circle);
-	return done(a, json_pack("{s:b, s:s, s:s}", "ok", 1, "circle", circle, "org", org),
-	            "%s is no longer a member of %s; its users lost their roles and access there",
-	            org, circle);
-}
-
-static int cmd_member_list(struct admin *a)
-{
-	static const struct column cols[] = {{"ORG", NULL}};
-	const char *circle = arg(a, 0);
-	json_t *list = NULL;
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_member_list(a->st, circle, &list);
-	if (rc != KR_OK)
-		return fail(a, rc,
-		            rc == KR_ENOTFOUND ? "no circle %s" : "cannot list members of %s",
-		            circle);
-	return list_print(a, list, cols, 1, "no member organisations");
-}
-
-static int cmd_role_set(struct admin *a)
-{
-	const char *circle = arg(a, 0), *user = arg(a, 1), *role_s = arg(a, 2);
-	enum kr_role role = kr_role_parse(role_s);
-	enum kr_err rc;
-	int ex;
-
-	if (role == KR_ROLE_NONE)
-		return usage_fail(a,
-		                  "unknown role \"%s\" (allowed: member, moderator, organizer, "
-		                  "observer)",
-		                  role_s);
-	ex = store_need(a);
-	if (ex)
-		return ex;
-	rc = store_role_set(a->st, circle, user, role, a->err, sizeof(a->err));
-	if (rc != KR_OK)
-		return fail(a, rc, "cannot set the role of %s in %s", user, circle);
-	return done(a,
-	            json_pack("{s:b, s:s, s:s, s:s}", "ok", 1, "circle", circle, "user", user,
-	                      "role", kr_role_name(role)),
-	            "%s is now %s of %s", user, kr_role_name(role), circle);
-}
-
-static int cmd_role_list(struct admin *a)
-{
-	static const struct column cols[] = {{"USER", "user"}, {"ORG", "org"}, {"ROLE", "role"}};
-	const char *circle = arg(a, 0);
-	json_t *list = NULL;
-	enum kr_err rc;
-	int ex = store_need(a);
-
-	if (ex)
-		return ex;
-	rc = store_role_list(a->st, circle, &list);
-	if (rc != KR_OK)
-		return fail(a, rc, rc == KR_ENOTFOUND ? "no circle %s" : "cannot list roles of %s",
-		            circle);
-	return list_print(a, list, cols, sizeof(cols) / sizeof(cols[0]),
-	                  "no users in member organisations");
-}
-
 /* ---- the command table ----------------------------------------------- */
-
-/* ---- circle policies -------------------------------------------------- */
-
-static int cmd_policy_set(struct admin *a)
-{
-	const char *circle = arg(a, 0);
-	char *path = NULL;
-	enum kr_err rc;
-	int ex;
-
-	path = policy_path(arg(a, 1), circle, &ex);
-	if (!path)
-		return ex;
-	ex = store_need(a);
-	if (ex)
-		goto out;
-	rc = store_circle_set_policy(a->st, circle, path);
-	if (rc != KR_OK) {
-		ex =
-		    fail(a, rc, rc == KR_ENOTFOUND ? "no circle %s" : "cannot set the policy of %s",
-		         circle);
-		goto out;
-	}
-	ex = done(a, json_pack("{s:b, s:s, s:s}", "ok", 1, "circle", circle, "policy", path),
-	          "circle %s now follows %s; a running hub applies it at once", circle, path);
-out:
-	free(path);
-	return ex;
-}
-
-static int cmd_policy_check(struct admin *a)
-{
-	int ex;
-	char *path = policy_path(arg(a, 0), NULL, &ex);
-
-	if (!path)
-		return ex;
-	ex =
-	    done(a, json_pack("{s:b, s:s}", "ok", 1, "policy", path), "%s is a valid policy", path);
-	free(path);
-	return ex;
-}
-
-/* The circles of the store with their policy files (new reference). */
-static int circles_load(struct admin *a, json_t **list)
-{
-	int ex = store_need(a);
-	enum kr_err rc;
-
-	if (ex)
-		return ex;
-	rc = store_circle_list(a->st, list);
-	return rc == KR_OK ? 0 : fail(a, rc, "cannot list circles");
-}
-
-static int cmd_policy_show(struct admin *a)
-{
-	const char *circle = arg(a, 0), *file = NULL;
-	struct kr_circle_policy *p = NULL;
-	json_t *list = NULL, *c, *out;
-	enum kr_err rc = KR_ENOTFOUND;
-	char err[512] = "";
-	size_t i;
-	int ex = circles_load(a, &list);
-
-	if (ex)
-		return ex;
-	json_array_foreach(list, i, c)
-	{
-		if (strcmp(json_string_value(json_object_get(c, "circle")), circle) != 0)
-			continue;
-		file = json_string_value(json_object_get(c, "policy"));
-		p = file ? NULL
-		         : cpolicy_default(circle, kr_circle_kind_parse(json_string_value(
-		                                       json_object_get(c, "kind"))));
-		rc = file ? cpolicy_load_file(file, &p, err, sizeof(err))
-		          : (p ? KR_OK : KR_EINTERNAL);
-		break;
-	}
-	if (rc != KR_OK) {
-		snprintf(a->err, sizeof(a->err), "%s", err);
-		ex = fail(a, rc, !err[0] ? "no circle %s" : "policy of %s", circle);
-		goto out;
-	}
-	out = cpolicy_to_json(p);
-	json_object_set_new(out, "$source", json_string(file ? file : "(built-in default)"));
-	json_print(out);
-	json_decref(out);
-out:
-	cpolicy_free(p);
-	json_decref(list);
-	return ex;
-}
-
-static int cmd_policy_reload(struct admin *a)
-{
-	json_t *list = NULL, *c;
-	size_t i, files = 0, bad = 0;
-	enum kr_err rc;
-	int ex = circles_load(a, &list);
-
-	if (ex)
-		return ex;
-	json_array_foreach(list, i, c)
-	{
-		const char *file = json_string_value(json_object_get(c, "policy"));
-		struct kr_circle_policy *p = NULL;
-		char err[512];
-
-		if (!file)
-			continue;
-		files++;
-		if (cpolicy_load_file(file, &p, err, sizeof(err)) != KR_OK) {
-			fprintf(stderr, PROG ": %s\n", err);
-			bad++;
-		}
-		cpolicy_free(p);
-	}
-	json_decref(list);
-	if (bad) {
-		fprintf(stderr,
-		        PROG ": %zu of %zu policies refused; nothing reloaded, the hub keeps "
-		             "the policies in force\n",
-		        bad, files);
-		return (int)kr_err_exit(KR_EINVAL);
-	}
-	rc = store_policy_epoch_bump(a->st);
-	if (rc != KR_OK)
-		return fail(a, rc, "cannot signal the reload");
-	return done(a, json_pack("{s:b, s:I}", "ok", 1, "policies", (json_int_t)files),
-	            "%zu policy file%s valid; a running hub re-reads them now", files,
-	            files == 1 ? "" : "s");
-}
 
 static const struct cmd commands[] = {
     {"org", "add", 1, 1,
@@ -1057,7 +211,7 @@ static int args_parse(struct admin *a, int argc, char **argv)
 
 		if (words_only || s[0] != '-' || s[1] == '\0') {
 			if (a->n_words == MAX_WORDS)
-				return usage_fail(a, "too many arguments");
+				return adm_usage_fail(a, "too many arguments");
 			a->words[a->n_words++] = s;
 			continue;
 		}
@@ -1074,18 +228,18 @@ static int args_parse(struct admin *a, int argc, char **argv)
 			    strncmp(opt_table[o].flag, s, flen) == 0)
 				break;
 		if (o == OPT__COUNT)
-			return usage_fail(a, "unknown option %.*s", (int)flen, s);
+			return adm_usage_fail(a, "unknown option %.*s", (int)flen, s);
 		if (opt_table[o].value) {
 			val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!val)
-				return usage_fail(a, "%s needs a value", opt_table[o].flag);
+				return adm_usage_fail(a, "%s needs a value", opt_table[o].flag);
 		} else if (eq) {
-			return usage_fail(a, "%s takes no value", opt_table[o].flag);
+			return adm_usage_fail(a, "%s takes no value", opt_table[o].flag);
 		}
 		if (a->opt[o].n > 0 && !opt_table[o].multi && opt_table[o].value)
-			return usage_fail(a, "%s given twice", opt_table[o].flag);
+			return adm_usage_fail(a, "%s given twice", opt_table[o].flag);
 		if (a->opt[o].n == MAX_MULTI)
-			return usage_fail(a, "too many %s", opt_table[o].flag);
+			return adm_usage_fail(a, "too many %s", opt_table[o].flag);
 		a->opt[o].v[a->opt[o].n++] = val;
 	}
 	return 0;
@@ -1093,10 +247,10 @@ static int args_parse(struct admin *a, int argc, char **argv)
 
 static int key_fail(const struct admin *a, const char *key)
 {
-	return usage_fail(a,
-	                  "\"%s\" is not a valid key: use lower-case letters, digits, '.', '_' "
-	                  "and '-', starting with a letter or digit, at most %d characters",
-	                  key, MAX_KEY);
+	return adm_usage_fail(a,
+	                      "\"%s\" is not a valid key: use lower-case letters, digits, '.', '_' "
+	                      "and '-', starting with a letter or digit, at most %d characters",
+	                      key, MAX_KEY);
 }
 
 /* Check the words and options against the command table. 0 or an exit code. */
@@ -1107,10 +261,10 @@ static int args_check(struct admin *a)
 	const struct cmd *c;
 
 	if (!noun)
-		return usage_fail(a, "missing command (org, user, circle, member or role)");
+		return adm_usage_fail(a, "missing command (org, user, circle, member or role)");
 	if (!noun_known(noun))
-		return usage_fail(a, "unknown command \"%s\" (org, user, circle, member or role)",
-		                  noun);
+		return adm_usage_fail(
+		    a, "unknown command \"%s\" (org, user, circle, member or role)", noun);
 	c = verb ? cmd_find(noun, verb) : NULL;
 	if (!c) {
 		fprintf(stderr, PROG ": %s \"%s\"; one of:\n",
@@ -1120,17 +274,17 @@ static int args_check(struct admin *a)
 	}
 	a->cmd = c;
 	if (a->n_words - 2 != c->nargs)
-		return usage_fail(a, "%s %s takes %zu argument%s", c->noun, c->verb, c->nargs,
-		                  c->nargs == 1 ? "" : "s");
+		return adm_usage_fail(a, "%s %s takes %zu argument%s", c->noun, c->verb, c->nargs,
+		                      c->nargs == 1 ? "" : "s");
 	for (int o = OPT_NAME; o < OPT__COUNT; o++)
 		if (a->opt[o].n && !(c->opts & BIT(o)))
-			return usage_fail(a, "%s does not apply to %s %s", opt_table[o].flag,
-			                  c->noun, c->verb);
+			return adm_usage_fail(a, "%s does not apply to %s %s", opt_table[o].flag,
+			                      c->noun, c->verb);
 	for (size_t i = 0; i < c->nargs; i++)
-		if ((c->keys & (1u << i)) && !key_valid(arg(a, i)))
-			return key_fail(a, arg(a, i));
-	if (opt1(a, OPT_ORG) && !key_valid(opt1(a, OPT_ORG)))
-		return key_fail(a, opt1(a, OPT_ORG));
+		if ((c->keys & (1u << i)) && !adm_key_valid(adm_arg(a, i)))
+			return key_fail(a, adm_arg(a, i));
+	if (adm_opt1(a, OPT_ORG) && !adm_key_valid(adm_opt1(a, OPT_ORG)))
+		return key_fail(a, adm_opt1(a, OPT_ORG));
 	return 0;
 }
 
@@ -1140,7 +294,7 @@ static int args_utf8(const struct admin *a, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
 		if (!kr_utf8_valid(argv[i], strlen(argv[i])))
-			return usage_fail(a, "argument %d is not valid UTF-8", i);
+			return adm_usage_fail(a, "argument %d is not valid UTF-8", i);
 	return 0;
 }
 
@@ -1164,9 +318,9 @@ int admin_main(int argc, char **argv)
 		const char *verb = a->n_words > 1 ? a->words[1] : NULL;
 
 		if (noun && !noun_known(noun))
-			ex = usage_fail(a, "unknown command \"%s\"", noun);
+			ex = adm_usage_fail(a, "unknown command \"%s\"", noun);
 		else if (verb && !cmd_find(noun, verb))
-			ex = usage_fail(a, "unknown verb \"%s %s\"", noun, verb);
+			ex = adm_usage_fail(a, "unknown verb \"%s %s\"", noun, verb);
 		else
 			help_print(stdout, noun, verb);
 		goto out;
@@ -1175,11 +329,11 @@ int admin_main(int argc, char **argv)
 	if (ex)
 		goto out;
 	a->json = a->opt[OPT_JSON].n > 0;
-	a->data = opt1(a, OPT_DATA);
+	a->data = adm_opt1(a, OPT_DATA);
 	if (!a->data || !a->data[0])
 		a->data = getenv("KAIRAN_DATA");
 	if (!a->data || !a->data[0]) {
-		ex = usage_fail(a, "--data DIR is required (or set KAIRAN_DATA)");
+		ex = adm_usage_fail(a, "--data DIR is required (or set KAIRAN_DATA)");
 		goto out;
 	}
 	ex = a->cmd->run(a);
