@@ -121,6 +121,23 @@ int cli_parse_none(const struct cli_cmd *cmd, int argc, char **argv, bool *help)
 	return cli_parse_operand(cmd, argc, argv, NULL, help);
 }
 
+int cli_item_id_arg(const struct cli_cmd *cmd, int argc, char **argv, const char **id)
+{
+	bool help;
+	int rc = cli_parse_operand(cmd, argc, argv, id, &help);
+
+	if (rc || help) {
+		*id = NULL;
+		return rc ? rc : cli_help(cmd);
+	}
+	if (!*id)
+		return cli_usage_error(cmd, CLI_ASK_ITEM_ID);
+	rc = cli_check_text(cmd, "the ID", *id);
+	if (rc)
+		*id = NULL;
+	return rc;
+}
+
 int cli_check_text(const struct cli_cmd *cmd, const char *what, const char *arg)
 {
 	if (kr_utf8_valid(arg, strlen(arg)))

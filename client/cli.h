@@ -138,6 +138,16 @@ int cli_parse_none(const struct cli_cmd *cmd, int argc, char **argv, bool *help)
  * Like cli_parse_none() for a subcommand that takes one operand: *operand
  * receives it (borrowed from argv), or NULL when none was given.
  */
+/* The usage hint for a missing item ID. */
+#define CLI_ASK_ITEM_ID "which item? give its ID, e.g. it_5f2c9a0d1e7b4c21"
+
+/*
+ * The single operand of a command that acts on one item: its ID (borrowed
+ * from argv) in *id. Returns 0 with *id set to go on; 0 with *id NULL when
+ * --help was printed; an exit code after printing a usage error.
+ */
+int cli_item_id_arg(const struct cli_cmd *cmd, int argc, char **argv, const char **id);
+
 int cli_parse_operand(const struct cli_cmd *cmd, int argc, char **argv, const char **operand,
                       bool *help);
 

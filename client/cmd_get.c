@@ -10,20 +10,10 @@ static int get_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, c
 	struct conn *c = NULL;
 	json_t *r = NULL;
 	const char *id = NULL;
-	bool help;
 	int rc;
 
-	rc = cli_parse_operand(cmd, argc, argv, &id, &help);
-	if (rc || help) {
-		rc = rc ? rc : cli_help(cmd);
-		goto out;
-	}
-	if (!id) {
-		rc = cli_usage_error(cmd, "which item? give its ID, e.g. it_5f2c9a0d1e7b4c21");
-		goto out;
-	}
-	rc = cli_check_text(cmd, "the ID", id);
-	if (rc)
+	rc = cli_item_id_arg(cmd, argc, argv, &id);
+	if (rc || !id)
 		goto out;
 	rc = cli_session_open_reader(cli, &c);
 	if (rc)

@@ -101,20 +101,10 @@ static int mod_show_run(const struct cli *cli, const struct cli_cmd *cmd, int ar
 {
 	json_t *r = NULL;
 	const char *id = NULL;
-	bool help;
 	int rc;
 
-	rc = cli_parse_operand(cmd, argc, argv, &id, &help);
-	if (rc || help) {
-		rc = rc ? rc : cli_help(cmd);
-		goto out;
-	}
-	if (!id) {
-		rc = cli_usage_error(cmd, "which item? give its ID, e.g. it_5f2c9a0d1e7b4c21");
-		goto out;
-	}
-	rc = cli_check_text(cmd, "the ID", id);
-	if (rc)
+	rc = cli_item_id_arg(cmd, argc, argv, &id);
+	if (rc || !id)
 		goto out;
 	rc = cli_request(cli, json_pack("{s:s, s:s}", "type", "get", "item_id", id), "item", &r);
 	if (rc)
@@ -159,7 +149,7 @@ static int mod_decide_build(const struct cli_cmd *cmd, const struct mod_decision
 
 	*req = NULL;
 	if (a->noperands == 0)
-		return cli_usage_error(cmd, "which item? give its ID, e.g. it_5f2c9a0d1e7b4c21");
+		return cli_usage_error(cmd, CLI_ASK_ITEM_ID);
 	if (d->need_reason && !a->value[MD_REASON])
 		return cli_usage_error(cmd, "why? give --reason TEXT");
 	if (d->need_edit && !a->value[MD_EDIT])

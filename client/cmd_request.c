@@ -24,7 +24,7 @@ static int request_build(const struct cli_cmd *cmd, const struct cli_args *a, js
 
 	*req = NULL;
 	if (a->noperands == 0)
-		return cli_usage_error(cmd, "which item? give its ID, e.g. it_5f2c9a0d1e7b4c21");
+		return cli_usage_error(cmd, CLI_ASK_ITEM_ID);
 	if (!to == !tlp)
 		return cli_usage_error(cmd, "give exactly one of --forward-to CIRCLE and "
 		                            "--lower-tlp TLP");

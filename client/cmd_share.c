@@ -20,7 +20,7 @@ static int forward_run(const struct cli *cli, const struct cli_cmd *cmd, int arg
 		goto out;
 	}
 	if (a.noperands == 0) {
-		rc = cli_usage_error(cmd, "which item? give its ID, e.g. it_5f2c9a0d1e7b4c21");
+		rc = cli_usage_error(cmd, CLI_ASK_ITEM_ID);
 		goto out;
 	}
 	if (!a.value[0]) {
@@ -53,20 +53,10 @@ static int retract_run(const struct cli *cli, const struct cli_cmd *cmd, int arg
 {
 	json_t *r = NULL;
 	const char *id = NULL;
-	bool help;
 	int rc;
 
-	rc = cli_parse_operand(cmd, argc, argv, &id, &help);
-	if (rc || help) {
-		rc = rc ? rc : cli_help(cmd);
-		goto out;
-	}
-	if (!id) {
-		rc = cli_usage_error(cmd, "which item? give its ID, e.g. it_5f2c9a0d1e7b4c21");
-		goto out;
-	}
-	rc = cli_check_text(cmd, "the ID", id);
-	if (rc)
+	rc = cli_item_id_arg(cmd, argc, argv, &id);
+	if (rc || !id)
 		goto out;
 	rc = cli_request(cli, json_pack("{s:s, s:s}", "type", "retract", "item_id", id),
 	                 "retracted", &r);
