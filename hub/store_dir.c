@@ -210,6 +210,36 @@ static bool append_new(json_t *arr, json_t *v)
 
 /* ---- organisations --------------------------------------------------- */
 
+/* One JSON value (new reference) from the current row of a statement. */
+typedef json_t *(*row_fn)(sqlite3_stmt *s);
+
+/*
+ * Step a prepared, bound statement and collect row(s) of every row into a
+ * new array (*out, new reference). Resets the statement.
+ */
+static enum kr_err rows_collect(struct kr_store *st, sqlite3_stmt *s, row_fn row, json_t **out)
+{
+	json_t *arr = json_array();
+	enum kr_err rc = KR_EINTERNAL;
+	int step;
+
+	*out = NULL;
+	if (!arr)
+		goto out;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		if (!append_new(arr, row(s)))
+			goto out;
+	rc = store_err(st, step);
+	if (rc == KR_OK) {
+		*out = arr;
+		arr = NULL;
+	}
+out:
+	sqlite3_reset(s);
+	json_decref(arr);
+	return rc;
+}
+
 static const char *const term_kinds[] = {"name", "domain", "person"};
 
 static enum kr_err terms_insert(struct kr_store *st, int64_t org, const char *kind,
@@ -436,6 +466,12 @@ enum kr_err store_user_remove(struct kr_store *st, const char *user)
 	return delete_by_key(st, sql, user);
 }
 
+static json_t *user_row(sqlite3_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:I}", "user", col_text(s, 0), "org", col_text(s, 1), "tokens",
+	                 (json_int_t)sqlite3_column_int64(s, 2));
+}
+
 enum kr_err store_user_list(struct kr_store *st, const char *org_key, json_t **out)
 {
 	/* "tokens" counts the tokens that still authenticate. */
@@ -446,41 +482,22 @@ enum kr_err store_user_list(struct kr_store *st, const char *org_key, json_t **o
 	    "FROM users u JOIN orgs o ON o.id = u.org_id "
 	    "WHERE ?1 IS NULL OR o.key = ?1 ORDER BY o.key, u.name";
 	bool snap = read_begin(st);
-	json_t *arr = json_array();
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s;
 	int64_t org = 0;
-	enum kr_err rc = KR_EINTERNAL;
-	int step;
+	enum kr_err rc = KR_OK;
 
 	*out = NULL;
-	if (!arr)
-		goto out;
-	if (org_key) {
-		rc = org_id(st, org_key, &org, NULL, 0);
-		if (rc != KR_OK)
-			goto out;
-		rc = KR_EINTERNAL;
-	}
-	s = store_prepare(st, sql);
-	if (!s)
-		goto out;
 	if (org_key)
-		sqlite3_bind_text(s, 1, org_key, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		if (!append_new(arr, json_pack("{s:s, s:s, s:I}", "user", col_text(s, 0), "org",
-		                               col_text(s, 1), "tokens",
-		                               (json_int_t)sqlite3_column_int64(s, 2))))
-			goto out;
-	rc = store_err(st, step);
+		rc = org_id(st, org_key, &org, NULL, 0);
+	s = rc == KR_OK ? store_prepare(st, sql) : NULL;
+	if (rc == KR_OK && !s)
+		rc = KR_EINTERNAL;
 	if (rc == KR_OK) {
-		*out = arr;
-		arr = NULL;
+		if (org_key)
+			sqlite3_bind_text(s, 1, org_key, -1, SQLITE_STATIC);
+		rc = rows_collect(st, s, user_row, out);
 	}
-out:
-	if (s)
-		sqlite3_reset(s);
 	read_end(st, snap);
-	json_decref(arr);
 	return rc;
 }
 
@@ -615,35 +632,22 @@ enum kr_err store_circle_remove(struct kr_store *st, const char *key)
 	return delete_by_key(st, sql, key);
 }
 
+static json_t *circle_row(sqlite3_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:I}", "circle", col_text(s, 0), "kind",
+	                 col_text(s, 1), "name", col_text(s, 2), "policy", col_text(s, 3), "orgs",
+	                 (json_int_t)sqlite3_column_int64(s, 4));
+}
+
 enum kr_err store_circle_list(struct kr_store *st, json_t **out)
 {
 	static const char sql[] = "SELECT c.key, c.kind, c.name, c.policy_file, "
 	                          "(SELECT count(*) FROM circle_orgs co WHERE co.circle_id = c.id) "
 	                          "FROM circles c ORDER BY c.key";
-	json_t *arr = json_array();
 	sqlite3_stmt *s = store_prepare(st, sql);
-	enum kr_err rc = KR_EINTERNAL;
-	int step;
 
 	*out = NULL;
-	if (!arr || !s)
-		goto out;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		if (!append_new(arr, json_pack("{s:s, s:s, s:s?, s:s?, s:I}", "circle",
-		                               col_text(s, 0), "kind", col_text(s, 1), "name",
-		                               col_text(s, 2), "policy", col_text(s, 3), "orgs",
-		                               (json_int_t)sqlite3_column_int64(s, 4))))
-			goto out;
-	rc = store_err(st, step);
-	if (rc == KR_OK) {
-		*out = arr;
-		arr = NULL;
-	}
-out:
-	if (s)
-		sqlite3_reset(s);
-	json_decref(arr);
-	return rc;
+	return s ? rows_collect(st, s, circle_row, out) : KR_EINTERNAL;
 }
 
 /* ---- memberships and roles ------------------------------------------- */
@@ -721,41 +725,40 @@ out:
 	return tx_end(st, &tx, rc);
 }
 
+/* List the rows of sql (bound to the circle's id) for a circle key. */
+static enum kr_err circle_rows(struct kr_store *st, const char *sql, const char *circle, row_fn row,
+                               json_t **out)
+{
+	bool snap = read_begin(st);
+	sqlite3_stmt *s;
+	int64_t cid = 0;
+	enum kr_err rc;
+
+	*out = NULL;
+	rc = circle_id(st, circle, &cid, NULL, 0);
+	s = rc == KR_OK ? store_prepare(st, sql) : NULL;
+	if (rc == KR_OK && !s)
+		rc = KR_EINTERNAL;
+	if (rc == KR_OK) {
+		sqlite3_bind_int64(s, 1, cid);
+		rc = rows_collect(st, s, row, out);
+	}
+	read_end(st, snap);
+	return rc;
+}
+
+static json_t *member_row(sqlite3_stmt *s)
+{
+	return json_string(col_text(s, 0));
+}
+
 enum kr_err store_member_list(struct kr_store *st, const char *circle, json_t **out)
 {
 	static const char sql[] =
 	    "SELECT o.key FROM circle_orgs co JOIN orgs o ON o.id = co.org_id "
 	    "WHERE co.circle_id = ?1 ORDER BY o.key";
-	bool snap = read_begin(st);
-	json_t *arr = json_array();
-	sqlite3_stmt *s = NULL;
-	int64_t cid = 0;
-	enum kr_err rc;
-	int step;
 
-	*out = NULL;
-	rc = circle_id(st, circle, &cid, NULL, 0);
-	if (rc != KR_OK)
-		goto out;
-	rc = KR_EINTERNAL;
-	s = store_prepare(st, sql);
-	if (!arr || !s)
-		goto out;
-	sqlite3_bind_int64(s, 1, cid);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		if (!append_new(arr, json_string(col_text(s, 0))))
-			goto out;
-	rc = store_err(st, step);
-	if (rc == KR_OK) {
-		*out = arr;
-		arr = NULL;
-	}
-out:
-	if (s)
-		sqlite3_reset(s);
-	read_end(st, snap);
-	json_decref(arr);
-	return rc;
+	return circle_rows(st, sql, circle, member_row, out);
 }
 
 enum kr_err store_role_set(struct kr_store *st, const char *circle, const char *user,
@@ -825,39 +828,15 @@ static const char sql_roles[] =
     "LEFT JOIN circle_roles r ON r.circle_id = co.circle_id AND r.user_id = u.id "
     "WHERE ?1 IS NULL OR co.circle_id = ?1 ORDER BY co.circle_id, o.key, u.name";
 
+static json_t *role_row(sqlite3_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s}", "user", col_text(s, 2), "org", col_text(s, 3), "role",
+	                 col_text(s, 4));
+}
+
 enum kr_err store_role_list(struct kr_store *st, const char *circle, json_t **out)
 {
-	bool snap = read_begin(st);
-	json_t *arr = json_array();
-	sqlite3_stmt *s = NULL;
-	int64_t cid = 0;
-	enum kr_err rc;
-	int step;
-
-	*out = NULL;
-	rc = circle_id(st, circle, &cid, NULL, 0);
-	if (rc != KR_OK)
-		goto out;
-	rc = KR_EINTERNAL;
-	s = store_prepare(st, sql_roles);
-	if (!arr || !s)
-		goto out;
-	sqlite3_bind_int64(s, 1, cid);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		if (!append_new(arr, json_pack("{s:s, s:s, s:s}", "user", col_text(s, 2), "org",
-		                               col_text(s, 3), "role", col_text(s, 4))))
-			goto out;
-	rc = store_err(st, step);
-	if (rc == KR_OK) {
-		*out = arr;
-		arr = NULL;
-	}
-out:
-	if (s)
-		sqlite3_reset(s);
-	read_end(st, snap);
-	json_decref(arr);
-	return rc;
+	return circle_rows(st, sql_roles, circle, role_row, out);
 }
 
 /* ---- the hub's snapshot ---------------------------------------------- */
