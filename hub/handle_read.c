@@ -2,6 +2,7 @@
  * handle_read.c - `get` and `history`: stored items, each passed through
  * the reader gate (reader_view) before it is put in a reply.
  */
+#include "correlate.h"
 #include "handlers.h"
 #include "reader.h"
 #include "server.h"
@@ -25,7 +26,7 @@ KR_HANDLER(handle_get)
 {
 	const char *id;
 	struct kr_item *it = NULL;
-	json_t *view = NULL;
+	json_t *view = NULL, *correlation = NULL;
 	enum kr_err rc;
 
 	rc = kr_fields_check(env->msg, get_fields, NF(get_fields), true, err, errlen);
@@ -40,7 +41,9 @@ KR_HANDLER(handle_get)
 	if (rc != KR_OK)
 		goto out;
 	rc = reader_view(s, it, &view);
-	if (rc == KR_EFORBIDDEN && reader_review_view(s, it, false, &view) == KR_OK)
+	if (rc == KR_OK) /* a reader (not a moderator reviewing) learns the correlation */
+		rc = correlate_item(s, it, view, &correlation);
+	else if (rc == KR_EFORBIDDEN && reader_review_view(s, it, false, &view) == KR_OK)
 		rc = KR_OK; /* a moderator looking at a pending item */
 	if (rc == KR_EFORBIDDEN) {
 		snprintf(err, errlen, "you may not read item '%.32s'", id);
@@ -48,9 +51,15 @@ KR_HANDLER(handle_get)
 	}
 	if (rc != KR_OK)
 		goto out;
-	session_reply(s,
-	              json_pack("{s:s, s:s?, s:o}", "type", "item", "ref", env->id, "item", view));
+	if (json_array_size(correlation) == 0) {
+		json_decref(correlation);
+		correlation = NULL;
+	}
+	session_reply(s, json_pack("{s:s, s:s?, s:O, s:O*}", "type", "item", "ref", env->id, "item",
+	                           view, "correlation", correlation));
 out:
+	json_decref(view);
+	json_decref(correlation);
 	item_unref(it);
 	return rc;
 }

@@ -187,3 +187,24 @@ enum kr_err policy_may_receive_red(enum kr_role recipient_role)
 {
 	return known_role(recipient_role) ? KR_OK : KR_EFORBIDDEN;
 }
+
+enum kr_err policy_may_sight(const struct kr_reader *r, int64_t circle_id,
+                             const struct kr_circle_policy *cp)
+{
+	enum kr_role role = policy_role(r, circle_id);
+
+	if (!cp || !is_member(r, circle_id) || role == KR_ROLE_OBSERVER)
+		return KR_EFORBIDDEN;
+	return KR_OK;
+}
+
+enum kr_err policy_may_see_sightings(const struct kr_reader *r, int64_t circle_id,
+                                     const struct kr_circle_policy *cp)
+{
+	return cp && is_member(r, circle_id) ? KR_OK : KR_EFORBIDDEN;
+}
+
+bool policy_may_release_count(int64_t orgs, int k)
+{
+	return k >= 2 && orgs >= k;
+}

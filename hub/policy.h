@@ -112,4 +112,21 @@ enum kr_err policy_may_see_roster(const struct kr_reader *r, int64_t circle_id,
 /* May a user with this role in the item's circle be a RED recipient? */
 enum kr_err policy_may_receive_red(enum kr_role recipient_role);
 
+/* May r report a sighting to the circle? Members, moderators and organizers
+ * of member organisations; not observers (read-only), not anonymous. */
+enum kr_err policy_may_sight(const struct kr_reader *r, int64_t circle_id,
+                             const struct kr_circle_policy *cp);
+
+/* May r read the circle's sighting aggregates? Any member role. */
+enum kr_err policy_may_see_sightings(const struct kr_reader *r, int64_t circle_id,
+                                     const struct kr_circle_policy *cp);
+
+/*
+ * May a count (correlation "also in N items", a sighting aggregate) built
+ * from the contributions of orgs distinct organisations be released under
+ * the strictest k that applies? Only when orgs >= k and k is a valid policy
+ * k (>= 2); anything else is withheld.
+ */
+bool policy_may_release_count(int64_t orgs, int k);
+
 #endif

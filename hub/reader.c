@@ -233,3 +233,54 @@ int reader_write(struct kr_session *s)
 	}
 	return 0;
 }
+
+/* The id an item was first published under: its own, or the original's for
+ * a forwarded copy. */
+static const char *origin_id(const struct kr_item *it)
+{
+	const char *from = json_string_value(json_object_get(it->view, "forwarded_from"));
+
+	return from ? from : it->id;
+}
+
+static bool seen_origin(struct kr_item *const *items, size_t upto, const bool *counted,
+                        const char *origin)
+{
+	for (size_t j = 0; j < upto; j++)
+		if (counted[j] && strcmp(origin_id(items[j]), origin) == 0)
+			return true;
+	return false;
+}
+
+static bool seen_org(struct kr_item *const *items, size_t upto, const bool *counted, int64_t org)
+{
+	for (size_t j = 0; j < upto; j++)
+		if (counted[j] && items[j]->meta.author_org_id == org)
+			return true;
+	return false;
+}
+
+void reader_tally(struct kr_session *s, struct kr_item *const *items, size_t n,
+                  struct reader_tally *out)
+{
+	bool *counted = calloc(n ? n : 1, sizeof(*counted));
+
+	memset(out, 0, sizeof(*out));
+	if (!counted)
+		return; /* out of memory: nothing to tell */
+	for (size_t i = 0; i < n; i++) {
+		const struct kr_circle_policy *cp =
+		    acl_policy(s->srv->acl, items[i]->meta.circle_id);
+
+		if (!cp || gate(s, items[i]) != KR_OK)
+			continue;
+		if (cp->k > out->k)
+			out->k = cp->k;
+		if (!seen_org(items, i, counted, items[i]->meta.author_org_id))
+			out->orgs++;
+		if (!seen_origin(items, i, counted, origin_id(items[i])))
+			out->items++;
+		counted[i] = true;
+	}
+	free(counted);
+}

@@ -60,4 +60,19 @@ void reader_notify_retraction(struct kr_server *srv, const struct kr_item *befor
  */
 int reader_write(struct kr_session *s);
 
+/*
+ * What a reader may learn about a set of items without seeing them (the
+ * correlation counts): of items[0..n), how many s may read, a forwarded copy
+ * and its original counting once; how many distinct organisations authored
+ * those; and the strictest (largest) k among their circles' policies. The
+ * items themselves are not shown.
+ */
+struct reader_tally {
+	size_t items;
+	size_t orgs;
+	int k;
+};
+void reader_tally(struct kr_session *s, struct kr_item *const *items, size_t n,
+                  struct reader_tally *out);
+
 #endif

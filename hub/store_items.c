@@ -574,3 +574,20 @@ enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit
 	sqlite3_bind_int(s, 2, limit);
 	return each_item(st, s, cb, ud, NULL);
 }
+
+enum kr_err store_items_with_indicator(struct kr_store *st, const char *type, const char *value,
+                                       int limit, store_item_cb cb, void *ud)
+{
+	static const char sql[] =
+	    "SELECT " ITEM_COLUMNS "FROM item_indicators x "
+	    "JOIN items i ON i.cursor = x.item_cursor JOIN circles c ON c.id = i.circle_id "
+	    "WHERE x.type = ?1 AND x.value = ?2 ORDER BY x.item_cursor DESC LIMIT ?3";
+	sqlite3_stmt *s = store_prepare(st, sql);
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_text(s, 1, type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, limit);
+	return each_item(st, s, cb, ud, NULL);
+}

@@ -103,4 +103,13 @@ enum kr_err store_item_copy_exists(struct kr_store *st, const char *original_id,
 enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit, store_item_cb cb,
                                void *ud);
 
+/*
+ * Items carrying the indicator (type and normalised value), newest first,
+ * at most limit, handed to cb: the candidates for correlation (who may count
+ * which of them is for reader.c to decide). Any status; the gate drops the
+ * ones not published.
+ */
+enum kr_err store_items_with_indicator(struct kr_store *st, const char *type, const char *value,
+                                       int limit, store_item_cb cb, void *ud);
+
 #endif

@@ -342,8 +342,48 @@ static void test_role_lookup(void)
 	CHECK_EQ_INT(policy_may_receive_red(KR_ROLE_NONE), NO);
 }
 
+/* Sightings: who reports and who reads aggregates, for every relation. */
+static void test_sighting_table(void)
+{
+	/* in enum rel order: author colleague member observer moderator organizer
+	 * recipient outsider removed anonymous */
+	static const enum kr_err may_sight[REL_COUNT] = {OK, OK, OK, NO, OK, OK, OK, NO, NO, NO};
+	static const enum kr_err may_see[REL_COUNT] = {OK, OK, OK, OK, OK, OK, OK, NO, NO, NO};
+	struct kr_circle_policy *cp = policy(true);
+
+	for (int r = 0; r < REL_COUNT; r++) {
+		struct kr_reader rd = reader_for((enum rel)r);
+
+		check_case(rel_names[r]);
+		CHECK_EQ_INT(policy_may_sight(&rd, CIRCLE, cp), may_sight[r]);
+		CHECK_EQ_INT(policy_may_see_sightings(&rd, CIRCLE, cp), may_see[r]);
+		CHECK_EQ_INT(policy_may_sight(&rd, CIRCLE, NULL), NO);
+		CHECK_EQ_INT(policy_may_see_sightings(&rd, CIRCLE, NULL), NO);
+	}
+	check_case(NULL);
+	cpolicy_free(cp);
+}
+
+/* Counts are released only over at least k organisations. */
+static void test_release_count(void)
+{
+	static const struct {
+		int64_t orgs;
+		int k;
+		bool want;
+	} rows[] = {
+	    {0, 5, false}, {1, 5, false}, {4, 5, false}, {5, 5, true},  {6, 5, true},
+	    {2, 2, true},  {1, 2, false}, {9, 0, false}, {9, 1, false}, {9, -3, false},
+	};
+
+	for (size_t i = 0; i < CHECK_N(rows); i++)
+		CHECK_EQ_INT(policy_may_release_count(rows[i].orgs, rows[i].k), rows[i].want);
+}
+
 int main(void)
 {
+	test_sighting_table();
+	test_release_count();
 	test_read_table();
 	test_retention();
 	test_forwarded_copy_never_public();
