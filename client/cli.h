@@ -134,10 +134,6 @@ int cli_opt_error(const struct cli_cmd *cmd, int rc, const char *arg, const char
  */
 int cli_parse_none(const struct cli_cmd *cmd, int argc, char **argv, bool *help);
 
-/*
- * Like cli_parse_none() for a subcommand that takes one operand: *operand
- * receives it (borrowed from argv), or NULL when none was given.
- */
 /* The usage hint for a missing item ID. */
 #define CLI_ASK_ITEM_ID "which item? give its ID, e.g. it_5f2c9a0d1e7b4c21"
 
@@ -223,6 +219,13 @@ void cli_print_text(FILE *f, const char *s, bool oneline);
  * (cli_item.c)
  */
 void cli_print_item(const json_t *item);
+
+/*
+ * The correlation of a `get` reply (may be NULL: nothing printed): per
+ * indicator of item, "also in N other items you may read" and the circle's
+ * released sightings. (cli_item.c)
+ */
+void cli_print_correlation(const json_t *item, const json_t *correlation);
 
 /*
  * Load the JSON object in path ("-": standard input) into *obj (new

@@ -140,3 +140,36 @@ void cli_print_item(const json_t *item)
 	item_alert(json_object_get(item, "alert"));
 	item_indicators(json_object_get(item, "indicators"));
 }
+
+void cli_print_correlation(const json_t *item, const json_t *correlation)
+{
+	const json_t *inds = json_object_get(item, "indicators");
+	const json_t *c;
+	size_t i;
+
+	if (json_array_size(correlation) == 0)
+		return;
+	fputs("\ncorrelation (counted over what you may read, from at least k organisations):\n",
+	      stdout);
+	json_array_foreach(correlation, i, c)
+	{
+		const json_t *ind =
+		    json_array_get(inds, (size_t)json_integer_value(json_object_get(c, "index")));
+		const json_t *also = json_object_get(c, "also_in");
+		const json_t *sight = json_object_get(c, "sightings");
+
+		fputs("  ", stdout);
+		cli_print_text(stdout, json_string_value(json_object_get(ind, "value")), true);
+		if (also)
+			printf(": also in %lld other item%s", (long long)json_integer_value(also),
+			       json_integer_value(also) == 1 ? "" : "s");
+		if (sight)
+			printf(
+			    "%s seen by %lld organisations, %lld say false positive (%lld reports)",
+			    also ? ";" : ":",
+			    (long long)json_integer_value(json_object_get(sight, "seen_by")),
+			    (long long)json_integer_value(json_object_get(sight, "false_positive")),
+			    (long long)json_integer_value(json_object_get(sight, "reports")));
+		fputc('\n', stdout);
+	}
+}

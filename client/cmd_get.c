@@ -23,10 +23,17 @@ static int get_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, c
 		cli_anonymous_hint(cli, rc);
 		goto out;
 	}
-	if (cli->json)
-		cli_print_json(json_object_get(r, "item"));
-	else
+	if (cli->json) {
+		json_t *item = json_object_get(r, "item");
+
+		if (json_object_get(r, "correlation"))
+			json_object_set(item, "correlation", json_object_get(r, "correlation"));
+		cli_print_json(item);
+	} else {
 		cli_print_item(json_object_get(r, "item"));
+		cli_print_correlation(json_object_get(r, "item"),
+		                      json_object_get(r, "correlation"));
+	}
 out:
 	json_decref(r);
 	conn_close(c);
@@ -144,7 +151,12 @@ const struct cli_cmd cmd_get = {
     "indicators. An alert also shows its severity (info, low, medium, high,\n"
     "critical), and after the body its recommended action, the affected\n"
     "products and its references (CVE ids, items, advisories' URLs).\n"
-    "With --json: the item object.\n"
+    "Where other items you may read carry the same indicator, and at least\n"
+    "k organisations contributed them, each indicator says \"also in N other\n"
+    "items\"; the circle's sightings of it appear once k organisations have\n"
+    "reported them (see `kairan sight`).\n"
+    "With --json: the item object, with the hub's `correlation` list added\n"
+    "when there is one.\n"
     "\n"
     "Without any token (no --token, --token-file or KAIRAN_TOKEN) the hub is\n"
     "asked anonymously: only CLEAR items of circles that publish CLEAR can be\n"

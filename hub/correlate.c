@@ -59,9 +59,9 @@ static enum kr_err tally(struct kr_session *s, struct kr_item *first, const char
 	enum kr_err rc = KR_OK;
 
 	if (first) {
-		c.skip = first->cursor;
 		if (collect(&c, first) != 0)
 			rc = KR_EINTERNAL;
+		c.skip = first->cursor; /* the store's copy of it comes again */
 	}
 	if (rc == KR_OK)
 		rc = store_items_with_indicator(s->srv->store, type, value, KR_CORRELATE_CANDIDATES,
