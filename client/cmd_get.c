@@ -148,28 +148,17 @@ const struct cli_cmd cmd_get = {
     "\n"
     "Show the item ID (e.g. it_5f2c9a0d1e7b4c21): title, TLP, circle, kind,\n"
     "status, creation time, the original of a forwarded copy, tags, body and\n"
-    "indicators (IP addresses with the country and autonomous system the hub
-    "
-    "found for them, e.g. \"(JP, AS2497 ...)\"). An alert also shows its
-    "
-    "severity (info, low, medium, high, critical), and after the body its
-    "
-    "recommended action, the affected products and its references (CVE ids,
-    "
-    "items, advisories' URLs).
-    "
-    "Where other items you may read carry the same indicator, and at least
-    "
-    "k organisations contributed them, each indicator says \"also in N other
-    "
-    "items\"; the circle's sightings of it appear once k organisations have
-    "
-    "reported them (see `kairan sight`).
-    "
-    "With --json: the item object, with the hub's `correlation` list added
-    "
-    "when there is one.
-    "
+    "indicators (IP addresses with the country and autonomous system the hub\n"
+    "found for them, e.g. \"(JP, AS2497 ...)\"). An alert also shows its\n"
+    "severity (info, low, medium, high, critical), and after the body its\n"
+    "recommended action, the affected products and its references (CVE ids,\n"
+    "items, advisories' URLs).\n"
+    "Where other items you may read carry the same indicator, and at least\n"
+    "k organisations contributed them, each indicator says \"also in N other\n"
+    "items\"; the circle's sightings of it appear once k organisations have\n"
+    "reported them (see `kairan sight`).\n"
+    "With --json: the item object, with the hub's `correlation` list added\n"
+    "when there is one.\n"
     "\n"
     "Without any token (no --token, --token-file or KAIRAN_TOKEN) the hub is\n"
     "asked anonymously: only CLEAR items of circles that publish CLEAR can be\n"
