@@ -367,6 +367,31 @@ class StixTest(HubTestCase):
         self.assertEqual(len(objects_of(b1, "marking-definition")), 4)
         self.assertEqual(len(objects_of(b1, "identity")), 7)
 
+    def test_large_export_is_paged_by_size(self):
+        """20 items of ~60 KB: pages end at about 1 MiB of STIX, not at `limit`."""
+        fx, circle = self.fx, "stix-big"
+        harness.add_circle(self.hub, circle)
+        self.hub.admin("member", "add", circle, "stix-importer-org")
+        self.hub.wait_role(fx.token["importer"], circle, "member")
+        c = self.hub.client(fx.token["importer"], label="big")
+        for n in range(20):
+            c.post(make_item(circle, "GREEN", title=f"大きな報告 {n}",
+                             body=f"{n} " + "長い本文。" * 1000 + "x" * 45000))
+        sizes, reports, after = [], [], 0
+        while True:
+            reply = c.ok({"type": "export", "circle": circle, "after": after}, "export")
+            check_bundle(self, reply["bundle"], f"big page {len(sizes)}")
+            sizes.append(len(json.dumps(reply, ensure_ascii=False).encode()))
+            reports += [o["name"] for o in objects_of(reply["bundle"], "report")]
+            if not reply["more"]:
+                break
+            after = reply["next"]
+        c.close()
+        self.assertEqual(sorted(reports), sorted(f"大きな報告 {n}" for n in range(20)))
+        self.assertGreaterEqual(len(sizes), 2, sizes)
+        self.assertTrue(all(size < 1.2 * 1024 * 1024 for size in sizes), sizes)
+        print(f"20 items of 60 KB: {len(sizes)} export pages of {[s // 1024 for s in sizes]} KiB")
+
     def test_red_pending_and_practice_never_exported(self):
         fx = self.fx
         red, _ = self.posted["RED"]
