@@ -69,6 +69,17 @@ enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out)
 	return *out ? KR_OK : KR_EINTERNAL;
 }
 
+enum kr_err reader_export_view(struct kr_session *s, struct kr_item *it, json_t **out)
+{
+	enum kr_err rc = s->closing ? KR_EFORBIDDEN
+	                            : policy_may_export(&s->reader, &it->meta,
+	                                                acl_policy(s->srv->acl, it->meta.circle_id),
+	                                                (int64_t)time(NULL));
+
+	*out = rc == KR_OK ? json_incref(it->view) : NULL;
+	return rc;
+}
+
 /*
  * The deliver frame of an item for this reader: the shared frame, or for the
  * author of a RED item one of its own that also lists the recipients (*own
