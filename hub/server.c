@@ -135,6 +135,11 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 		return s ? http_request(wsi, srv, &s->http, (const char *)in) : -1;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return s ? http_writeable(wsi, &s->http) : -1;
+	case LWS_CALLBACK_HTTP_BODY:
+		return 0; /* no route takes a body: it is refused (405) and dropped */
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		lws_callback_on_writable(wsi); /* the refusal waits for the body's end */
+		return 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 		if (s)

@@ -442,8 +442,12 @@ static int page_item(void *ud, struct kr_item *it)
 		advance(pg, it->cursor, clock_after);
 		goto done;
 	}
+	/* The item's TLP marking definition first, so that every page carries
+	 * the definitions its objects refer to. */
 	objects = json_array();
-	rc = objects ? stix_item_objects(view, pg->start.now, false, objects) : KR_EINTERNAL;
+	rc = objects && json_array_append_new(objects, stix_marking_definition(it->meta.tlp)) == 0
+	         ? stix_item_objects(view, pg->start.now, false, objects)
+	         : KR_EINTERNAL;
 	if (rc != KR_OK) {
 		kr_log(rc == KR_EINVAL ? KR_LOG_WARN : KR_LOG_ERROR,
 		       "taxii: item %s has no STIX form; left out", it->id);

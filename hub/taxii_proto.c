@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "stix.h"
+
 #define US_PER_S 1000000LL
 
 /* kairan's UUIDv5 namespace for collection ids (schema/PROTOCOL.md). */
@@ -460,6 +462,10 @@ bool taxii_next_decode(const unsigned char key[32], const char *token, struct ta
 	if (o != sizeof(b) || !mac(key, b, POS_BYTES, want) ||
 	    CRYPTO_memcmp(want, b + POS_BYTES, MAC_BYTES) != 0 || b[0] != 1)
 		return false;
+	/* The last character carries 4 unused bits: only the canonical
+	 * spelling is the token, so that one token has one text. */
+	if (b64url_value(token[TAXII_NEXT_LEN - 1]) & 0x0f)
+		return false;
 	p->mode = (enum taxii_mode)b[1];
 	p->skip = 0;
 	for (int i = 0; i < 4; i++)
@@ -475,22 +481,6 @@ bool taxii_next_decode(const unsigned char key[32], const char *token, struct ta
 
 bool taxii_collection_id(const char *circle_key, char out[37])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned int len = 0;
-	bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) == 1 &&
-	          EVP_DigestUpdate(ctx, collection_ns, sizeof(collection_ns)) == 1 &&
-	          EVP_DigestUpdate(ctx, circle_key, strlen(circle_key)) == 1 &&
-	          EVP_DigestFinal_ex(ctx, md, &len) == 1 && len >= 16;
-
-	EVP_MD_CTX_free(ctx);
 	out[0] = '\0';
-	if (!ok)
-		return false;
-	md[6] = (unsigned char)((md[6] & 0x0f) | 0x50); /* version 5 */
-	md[8] = (unsigned char)((md[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9], md[10],
-	         md[11], md[12], md[13], md[14], md[15]);
-	return true;
+	return kr_uuid5(collection_ns, circle_key, strlen(circle_key), out) == 0;
 }
