@@ -499,6 +499,33 @@ class TaxiiTest(HubTestCase):
         self.assertEqual([i["id"] for i in json.loads(body)["items"]],
                          [self.posted["public-CLEAR"][0]])
 
+    def test_sparse_collection_pages_past_what_the_reader_cannot_see(self):
+        """A page examines at most 2000 items (the hub has one thread): a reader who may
+        read one item among thousands gets pages with fewer objects, even none, and
+        `more`, until it reaches it; with added_after the hub seeks there at once."""
+        fx = self.fx
+        add_circle(self.hub, "tx-big")
+        for org in (fx.author_org, fx.peer_org):
+            self.hub.admin("member", "add", "tx-big", org)
+        author = self.ws("author")
+        for _ in range(2100):
+            author.post(make_item("tx-big", tlp="RED", recipients=[fx.user["colleague"]]))
+        seen = author.post(make_item("tx-big", tlp="GREEN"))
+        author.close()
+        t = self.taxii("peer")
+        col = self.cid("tx-big")
+        _, env = t.ok(f"{t.api_root()}collections/{col}/objects/", {"limit": "10"})
+        self.assertEqual((env["more"], env.get("objects", [])), (True, []))
+        objs, pages = t.all_objects(col, limit=10)
+        self.assertEqual(set(items_of(objs)), {seen["item_id"]})
+        self.assertEqual(pages, 2)
+        objs, pages = t.all_objects(col, limit=10, added_after="2000-01-01T00:00:00Z")
+        self.assertEqual((set(items_of(objs)), pages), ({seen["item_id"]}, 1))
+        # The recipient pages through all of them.
+        objs, _ = self.taxii("colleague").all_objects(col, limit=1000,
+                                                      **{"match[type]": "report"})
+        self.assertEqual(len(objs), 2101)
+
     # -- a late approval is not missed by a polling client -----------------------------
 
     def test_item_approved_after_a_poll_is_not_missed(self):
