@@ -96,6 +96,17 @@ bool reader_may_read_meta(struct kr_server *srv, const struct kr_reader *r,
 	                       (int64_t)time(NULL)) == KR_OK;
 }
 
+enum kr_err reader_export_view(struct kr_session *s, struct kr_item *it, json_t **out)
+{
+	enum kr_err rc = s->closing ? KR_EFORBIDDEN
+	                            : policy_may_export(&s->reader, &it->meta,
+	                                                acl_policy(s->srv->acl, it->meta.circle_id),
+	                                                (int64_t)time(NULL));
+
+	*out = rc == KR_OK ? json_incref(it->view) : NULL;
+	return rc;
+}
+
 /*
  * The deliver frame of an item for this reader: the shared frame, or for the
  * author of a RED item one of its own that also lists the recipients (*own
