@@ -39,32 +39,17 @@ enum reader_push_result reader_push(struct kr_session *s, struct kr_item *it)
 	return READER_QUEUED;
 }
 
-static json_t *recipient_names(struct kr_server *srv, const struct kr_item *it)
+static json_t *recipient_names(struct kr_session *s, const struct kr_item *it)
 {
 	json_t *names = json_array();
 
 	for (size_t i = 0; names && i < it->meta.n_recipients; i++) {
-		const struct kr_acl_user *u = acl_user(srv->acl, it->meta.recipients[i]);
+		const struct kr_acl_user *u = acl_user(s->srv->acl, it->meta.recipients[i]);
 
 		if (u)
 			json_array_append_new(names, json_string(u->name));
 	}
 	return names;
-}
-
-/* The view of an item the gate let r read: shared, or for the author of a
- * RED item a copy that also names its recipients. */
-static enum kr_err permitted_view(struct kr_server *srv, const struct kr_reader *r,
-                                  struct kr_item *it, json_t **out)
-{
-	if (it->meta.tlp == KR_TLP_RED && r->user_id > 0 && it->meta.author_user_id == r->user_id) {
-		*out = json_copy(it->view);
-		if (*out)
-			json_object_set_new(*out, "recipients", recipient_names(srv, it));
-	} else {
-		*out = json_incref(it->view);
-	}
-	return *out ? KR_OK : KR_EINTERNAL;
 }
 
 enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out)
@@ -74,37 +59,37 @@ enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out)
 	*out = NULL;
 	if (rc != KR_OK)
 		return rc;
-	return permitted_view(s->srv, &s->reader, it, out);
-}
-
-enum kr_err reader_view_for(struct kr_server *srv, const struct kr_reader *r, struct kr_item *it,
-                            json_t **out)
-{
-	enum kr_err rc = policy_may_read(r, &it->meta, acl_policy(srv->acl, it->meta.circle_id),
-	                                 (int64_t)time(NULL));
-
-	*out = NULL;
-	if (rc != KR_OK)
-		return rc;
-	return permitted_view(srv, r, it, out);
-}
-
-bool reader_may_read_meta(struct kr_server *srv, const struct kr_reader *r,
-                          const struct kr_item_meta *meta)
-{
-	return policy_may_read(r, meta, acl_policy(srv->acl, meta->circle_id),
-	                       (int64_t)time(NULL)) == KR_OK;
+	if (it->meta.tlp == KR_TLP_RED && it->meta.author_user_id == s->user_id) {
+		*out = json_copy(it->view);
+		if (*out)
+			json_object_set_new(*out, "recipients", recipient_names(s, it));
+	} else {
+		*out = json_incref(it->view);
+	}
+	return *out ? KR_OK : KR_EINTERNAL;
 }
 
 enum kr_err reader_export_view(struct kr_session *s, struct kr_item *it, json_t **out)
 {
-	enum kr_err rc = s->closing ? KR_EFORBIDDEN
-	                            : policy_may_export(&s->reader, &it->meta,
-	                                                acl_policy(s->srv->acl, it->meta.circle_id),
-	                                                (int64_t)time(NULL));
+	*out = NULL;
+	return s->closing ? KR_EFORBIDDEN : reader_export_view_for(s->srv, &s->reader, it, out);
+}
+
+enum kr_err reader_export_view_for(struct kr_server *srv, const struct kr_reader *r,
+                                   struct kr_item *it, json_t **out)
+{
+	enum kr_err rc = policy_may_export(r, &it->meta, acl_policy(srv->acl, it->meta.circle_id),
+	                                   (int64_t)time(NULL));
 
 	*out = rc == KR_OK ? json_incref(it->view) : NULL;
 	return rc;
+}
+
+bool reader_may_export_meta(struct kr_server *srv, const struct kr_reader *r,
+                            const struct kr_item_meta *meta)
+{
+	return policy_may_export(r, meta, acl_policy(srv->acl, meta->circle_id),
+	                         (int64_t)time(NULL)) == KR_OK;
 }
 
 /*
@@ -150,8 +135,11 @@ enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, bool wi
 enum kr_err reader_public_view(struct kr_server *srv, struct kr_item *it, json_t **out)
 {
 	static const struct kr_reader anonymous = {0, 0, NULL, 0};
+	enum kr_err rc = policy_may_read(
+	    &anonymous, &it->meta, acl_policy(srv->acl, it->meta.circle_id), (int64_t)time(NULL));
 
-	return reader_view_for(srv, &anonymous, it, out);
+	*out = rc == KR_OK ? json_incref(it->view) : NULL;
+	return rc;
 }
 
 void reader_notify_retraction(struct kr_server *srv, const struct kr_item *before)

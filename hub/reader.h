@@ -39,6 +39,21 @@ enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out);
 enum kr_err reader_export_view(struct kr_session *s, struct kr_item *it, json_t **out);
 
 /*
+ * reader_export_view() for a reader that is not a websocket session (TAXII
+ * over HTTPS): r is built from the current directory snapshot (acl.h).
+ */
+enum kr_err reader_export_view_for(struct kr_server *srv, const struct kr_reader *r,
+                                   struct kr_item *it, json_t **out);
+
+/*
+ * Whether an item with this metadata is one r may have in bulk, without its
+ * content: for values derived from the set of items a reader may have
+ * (TAXII's date_added), so that they never depend on items it may not.
+ */
+bool reader_may_export_meta(struct kr_server *srv, const struct kr_reader *r,
+                            const struct kr_item_meta *meta);
+
+/*
  * A pending item as a moderator of its circle reviews it: KR_OK with *out a
  * new reference, or KR_EFORBIDDEN. with_author (the moderation queue only)
  * adds `author_org` where the circle's policy lets moderators see the
@@ -52,23 +67,6 @@ enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, bool wi
  * with *out a new reference, or KR_EFORBIDDEN.
  */
 enum kr_err reader_public_view(struct kr_server *srv, struct kr_item *it, json_t **out);
-
-/*
- * The item as reader r sees it, for read paths that are not a websocket
- * session (TAXII over HTTPS): KR_OK with *out a new reference, or
- * KR_EFORBIDDEN. As reader_view(): the author of a RED item also sees its
- * recipients. r is built from the current directory snapshot (acl.h).
- */
-enum kr_err reader_view_for(struct kr_server *srv, const struct kr_reader *r, struct kr_item *it,
-                            json_t **out);
-
-/*
- * Whether r may read an item with this metadata, without its content: for
- * values derived from the set of items a reader can see (TAXII's
- * date_added), so that they never depend on items it cannot.
- */
-bool reader_may_read_meta(struct kr_server *srv, const struct kr_reader *r,
-                          const struct kr_item_meta *meta);
 
 /*
  * Tell every subscriber that could read the item (as it was before its

@@ -322,6 +322,16 @@ static const char *read_params(struct kr_http_req *q, struct params *p, const ch
 	return NULL;
 }
 
+/*
+ * Is an item of this kind in a collection at all (before the gate asks about
+ * this reader)? Threats and alerts, as in the `export` message: practices
+ * and events are not threat intelligence.
+ */
+static bool listed_kind(enum kr_kind kind)
+{
+	return kind == KR_KIND_THREAT || kind == KR_KIND_ALERT;
+}
+
 /* One page of a listing being built. */
 struct page {
 	struct kr_server *srv;
@@ -425,8 +435,8 @@ static int page_item(void *ud, struct kr_item *it)
 	if (pg->stop)
 		return 1;
 	pg->scanned++;
-	rc = it->meta.status == KR_STATUS_PUBLISHED ? reader_view_for(pg->srv, &pg->w->r, it, &view)
-	                                            : KR_EFORBIDDEN;
+	rc = listed_kind(it->meta.kind) ? reader_export_view_for(pg->srv, &pg->w->r, it, &view)
+	                                : KR_EFORBIDDEN;
 	if (rc == KR_EFORBIDDEN) {
 		advance(pg, it->cursor, pg->clock);
 		goto budget;
@@ -506,7 +516,7 @@ static int seek_row(void *ud, const struct kr_item_stamp *st)
 	struct seek *sk = ud;
 	int64_t clock = sk->clock;
 
-	if (reader_may_read_meta(sk->srv, &sk->w->r, &st->meta)) {
+	if (listed_kind(st->meta.kind) && reader_may_export_meta(sk->srv, &sk->w->r, &st->meta)) {
 		int64_t created = created_seconds(st->created);
 
 		if (created > clock)

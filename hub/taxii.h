@@ -13,10 +13,12 @@
  * Who asks: `Authorization: Bearer TOKEN` or `Basic base64(USER:TOKEN)`
  * with a kairan token (the user name must be the token's), or nobody (the
  * anonymous reader, who sees the CLEAR items of circles that publish
- * them). Bad credentials are 401, never anonymous. Every item passes
- * reader.c for that reader; its STIX objects come from stix_out.c. A
- * collection the reader may not read is 404, exactly like one that does
- * not exist. Writes (POST) are not offered: can_write is false.
+ * them). Bad credentials are 401, never anonymous. A collection holds what
+ * the `export` message would give the same reader: published threats and
+ * alerts, never RED, each passed through reader.c's export gate for that
+ * reader; their STIX objects come from stix_out.c. A collection the reader
+ * may not read is 404, exactly like one that does not exist. Writes (POST)
+ * are not offered: can_write is false.
  */
 #ifndef KR_TAXII_H
 #define KR_TAXII_H

@@ -9,8 +9,8 @@
  *
  * date_added. An object's date_added is derived from its item: the circle's
  * publication clock at the item (the latest `created`, as readers see it,
- * among the items of the circle this reader may read, up to and including
- * this one, so it never goes backwards even for an item a moderator
+ * among the items of the collection as this reader has it, up to and
+ * including this one, so it never goes backwards even for an item a moderator
  * approved late) plus the item's hub cursor in microseconds, which makes it
  * unique and strictly increasing in cursor order. It is therefore never
  * more precise than the circle's `created` (an hour, or a day), and a

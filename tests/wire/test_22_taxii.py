@@ -8,10 +8,10 @@ lists collections, pages through objects and manifests with `limit`,
 `next` and `more`, and checks the media types and the X-TAXII-Date-Added
 headers on every response. Around it the test posts items over the
 websocket protocol and checks that each reader gets exactly the items the
-TLP rules give it (cross-checked with the websocket `history` of the same
-user: one gate, two read paths) and nothing else: RED only to its named
-recipients and author, AMBER only to member organisations, another circle
-never; plus match[type], added_after, the manifest, one object by id,
+TLP rules give a bulk feed (cross-checked with the websocket `export` of the
+same user: one gate, two paths) and nothing else: RED never, not even to its
+author or recipients, AMBER only to member organisations, another circle
+never, practices never; plus match[type], added_after, the manifest, one object by id,
 Bearer and Basic credentials (revoked token, wrong user), Accept (406),
 the `next` token's binding to its request, and an item approved by a
 moderator after a client polled, which the next poll must not miss.
@@ -148,6 +148,13 @@ class TaxiiClient:
         return out, pages
 
 
+def report_item(report):
+    """The kairan item id of a report (its external reference)."""
+    (ext,) = [x["external_id"] for x in report.get("external_references", [])
+              if x.get("source_name") == "kairan"]
+    return ext
+
+
 def items_of(objects):
     """{kairan item id: [objects]} through each report's external reference and
     what it refers to; every object must belong to exactly one item, except
@@ -156,10 +163,7 @@ def items_of(objects):
     reports = [o for o in objects if o["type"] == "report"]
     owner = {}
     for r in reports:
-        ext = [x["external_id"] for x in r.get("external_references", [])
-               if x.get("source_name") == "kairan"]
-        assert len(ext) == 1, r
-        item = ext[0]
+        item = report_item(r)
         by_id.setdefault(item, []).append(r)
         owner[r["id"]] = item
         owner[r["created_by_ref"]] = item
@@ -182,31 +186,37 @@ class TaxiiTest(HubTestCase):
         cls.fx = fx = setup_two_circles(hub)
         # A regional circle that publishes CLEAR, and one whose practices wait for a moderator.
         add_circle(hub, "tx-public", kind="regional", clear_public=True)
-        add_circle(hub, "tx-mod", moderation=["practice"],
+        add_circle(hub, "tx-mod", moderation=["threat"],
                    anonymisation={"level": "strict", "pseudonym": "per-item"})
         for c in ("tx-public", "tx-mod"):
             hub.admin("member", "add", c, fx.author_org)
             hub.admin("member", "add", c, fx.peer_org)
         hub.admin("role", "set", "tx-mod", fx.user["moderator"], "moderator")
         hub.wait_role(fx.token["moderator"], "tx-mod", "moderator")
-        author, peer = cls.ws("author"), cls.ws("peer")
+        author, peer, mod = cls.ws("author"), cls.ws("peer"), cls.ws("moderator")
         cls.posted = {}   # label -> (item id, circle, tlp)
 
+        cls.titles = {}
+
         def post(client, label, circle, tlp, **kw):
-            p = client.post(make_item(circle, tlp=tlp, **kw))
+            item = make_item(circle, tlp=tlp, **kw)
+            p = client.post(item)
             assert p["status"] == "published", p
             cls.posted[label] = (p["item_id"], circle, tlp)
+            cls.titles[label] = item["title"]
 
         for tlp in harness.TLPS:
             kw = {"recipients": [fx.user["peer"]]} if tlp == "RED" else {}
             post(author, tlp, fx.circle, tlp, **kw)
         for i in range(6):   # enough objects for many small pages
             post(author, f"GREEN-{i}", fx.circle, "GREEN")
+        post(mod, "alert", fx.circle, "AMBER", kind="alert")
+        post(author, "practice", fx.circle, "GREEN", kind="practice")  # not threat intel
         post(peer, "other-GREEN", fx.other, "GREEN", title="他のサークルの報告 other-circle")
         post(author, "public-CLEAR", "tx-public", "CLEAR")
         post(author, "public-GREEN", "tx-public", "GREEN")
-        author.close()
-        peer.close()
+        for c in (author, peer, mod):
+            c.close()
 
     @classmethod
     def ws(cls, role):
@@ -286,21 +296,29 @@ class TaxiiTest(HubTestCase):
 
     # -- objects: exactly what the reader may read ------------------------------------
 
-    def history_ids(self, role, circle):
+    def export_ids(self, role, circle):
+        """The items of the websocket `export` of role for circle (all pages)."""
         c = self.ws(role)
+        ids, after = set(), 0
         try:
-            return {i["id"] for i in c.history_all(circle) if i["status"] == "published"}
+            while True:
+                reply = c.ok({"type": "export", "circle": circle, "after": after,
+                              "limit": 500}, "export")
+                ids |= set(items_of(reply["bundle"].get("objects", [])))
+                if not reply["more"]:
+                    return ids
+                after = reply["next"]
         finally:
             c.close()
 
     def test_objects_per_reader_exact_and_nothing_else(self):
         fx = self.fx
-        everything = self.in_circle(fx.circle)
-        no_red = self.in_circle(fx.circle, exclude=("RED",))
-        want = {"author": everything, "peer": everything, "colleague": no_red,
-                "observer": no_red, "moderator": no_red}
-        red_title = None
-        foreign = {self.posted["other-GREEN"][0], self.posted["public-CLEAR"][0]}
+        listed = self.in_circle(fx.circle, exclude=("RED", "practice"))
+        want = {role: listed for role in ("author", "peer", "colleague", "observer",
+                                          "moderator")}
+        red = self.posted["RED"][0]
+        foreign = {self.posted["other-GREEN"][0], self.posted["public-CLEAR"][0],
+                   self.posted["practice"][0], red}
         for role, ids in want.items():
             with self.subTest(reader=role):
                 t = self.taxii(role)
@@ -308,8 +326,8 @@ class TaxiiTest(HubTestCase):
                 self.assertGreater(pages, 5)
                 by_item = items_of(objs)
                 self.assertEqual(set(by_item), ids)
-                # The same gate on another path: the websocket history of this user.
-                self.assertEqual(set(by_item), self.history_ids(role, fx.circle))
+                # The same gate on another path: the websocket export of this user.
+                self.assertEqual(set(by_item), self.export_ids(role, fx.circle))
                 self.assertFalse(set(by_item) & foreign)
                 # Each object carries its item's TLP marking, defined in the collection.
                 tlp_of = {i: tlp for i, _, tlp in self.posted.values()}
@@ -324,12 +342,13 @@ class TaxiiTest(HubTestCase):
                 text = json.dumps(objs, ensure_ascii=False)
                 harness.assert_anonymous(self, objs, fx)
                 self.assertNotIn("other-circle", text)
-                if role == "author":
-                    red = by_item[self.posted["RED"][0]]
-                    red_title = next(o["name"] for o in red if o["type"] == "report")
-                elif red_title and role not in ("peer",):
-                    self.assertNotIn(red_title, text)
-        self.assertIsNotNone(red_title)
+                self.assertNotIn(self.titles["RED"], text)
+                self.assertNotIn(red, text)
+                self.assertNotIn("TLP:RED", text)
+        # The RED item is there for its recipient on the websocket, only not in bulk.
+        peer = self.ws("peer")
+        self.assertEqual(peer.get(red)["tlp"], "RED")
+        peer.close()
 
     def test_anonymous_reader_sees_public_clear_only(self):
         t = self.taxii()
@@ -394,12 +413,20 @@ class TaxiiTest(HubTestCase):
         headers, env = t.ok(f"{root}collections/{col}/objects/{ind['id']}/")
         self.assertEqual(env, {"more": False, "objects": [ind]})
         self.assertIn("x-taxii-date-added-last", headers)
-        # The RED item's indicators are the recipient's; another reader gets 404.
-        red = items_of(objs)[self.posted["RED"][0]]
-        red_ind = next(o for o in red if o["type"] == "indicator")
-        status, _, _ = self.taxii("colleague").get(f"{root}collections/{col}/objects/"
-                                                   f"{red_ind['id']}/")
+        # A reader without the collection gets 404 for the same object.
+        status, _, _ = self.taxii("outsider").get(f"{root}collections/{col}/objects/"
+                                                  f"{ind['id']}/")
         self.assertEqual(status, 404)
+        # The public collection's CLEAR object, for the anonymous reader: there; the
+        # GREEN one: not.
+        pub, _ = t.all_objects(self.cid("tx-public"), **{"match[type]": "report"})
+        anon = self.taxii()
+        by_item = {report_item(o): o for o in pub}
+        for label, want in (("public-CLEAR", 200), ("public-GREEN", 404)):
+            rep = by_item[self.posted[label][0]]
+            status, _, _ = anon.get(f"{root}collections/{self.cid('tx-public')}/objects/"
+                                    f"{rep['id']}/")
+            self.assertEqual(status, want, label)
         # An object of another circle is not in this collection.
         other, _ = t.all_objects(self.cid(fx.other), **{"match[type]": "report"})
         status, _, _ = t.get(f"{root}collections/{col}/objects/{other[0]['id']}/")
@@ -440,7 +467,8 @@ class TaxiiTest(HubTestCase):
         # Versions: each object has one; first, last and all keep it.
         for v in ("first", "last", "all"):
             got, _ = t.all_objects(col, **{"match[version]": v, "match[type]": "report"})
-            self.assertEqual(len(got), len(self.in_circle(self.fx.circle)))
+            self.assertEqual(len(got),
+                             len(self.in_circle(self.fx.circle, exclude=("RED", "practice"))))
 
     # -- credentials and negotiation ---------------------------------------------------
 
@@ -501,18 +529,18 @@ class TaxiiTest(HubTestCase):
 
     def test_sparse_collection_pages_past_what_the_reader_cannot_see(self):
         """A page examines at most 2000 items (the hub has one thread): a reader who may
-        read one item among thousands gets pages with fewer objects, even none, and
+        have one item among thousands gets pages with fewer objects, even none, and
         `more`, until it reaches it; with added_after the hub seeks there at once."""
         fx = self.fx
-        add_circle(self.hub, "tx-big")
+        add_circle(self.hub, "tx-big", clear_public=True)
         for org in (fx.author_org, fx.peer_org):
             self.hub.admin("member", "add", "tx-big", org)
         author = self.ws("author")
         for _ in range(2100):
-            author.post(make_item("tx-big", tlp="RED", recipients=[fx.user["colleague"]]))
-        seen = author.post(make_item("tx-big", tlp="GREEN"))
+            author.post(make_item("tx-big", tlp="GREEN"))
+        seen = author.post(make_item("tx-big", tlp="CLEAR"))
         author.close()
-        t = self.taxii("peer")
+        t = self.taxii()   # anonymous: the CLEAR item only
         col = self.cid("tx-big")
         _, env = t.ok(f"{t.api_root()}collections/{col}/objects/", {"limit": "10"})
         self.assertEqual((env["more"], env.get("objects", [])), (True, []))
@@ -521,9 +549,8 @@ class TaxiiTest(HubTestCase):
         self.assertEqual(pages, 2)
         objs, pages = t.all_objects(col, limit=10, added_after="2000-01-01T00:00:00Z")
         self.assertEqual((set(items_of(objs)), pages), ({seen["item_id"]}, 1))
-        # The recipient pages through all of them.
-        objs, _ = self.taxii("colleague").all_objects(col, limit=1000,
-                                                      **{"match[type]": "report"})
+        # A member pages through all of them.
+        objs, _ = self.taxii("peer").all_objects(col, limit=1000, **{"match[type]": "report"})
         self.assertEqual(len(objs), 2101)
 
     # -- a late approval is not missed by a polling client -----------------------------
@@ -533,13 +560,13 @@ class TaxiiTest(HubTestCase):
         author, mod = self.ws("author"), self.ws("moderator")
         # Posted under the strict level: `created` is that day's 00:00. Then the
         # circle goes to the standard level (the hour), and another item is published.
-        pending = author.post(make_item("tx-mod", kind="practice", tlp="GREEN"))
+        pending = author.post(make_item("tx-mod", tlp="GREEN"))
         self.assertEqual(pending["status"], "pending")
         self.hub.admin("policy", "set", "tx-mod",
                        harness.write_policy(harness.hub_policy_dir(self.hub), "tx-mod",
                                             name="tx-mod-standard.json",
-                                            moderation=["practice"]))
-        first = author.post(make_item("tx-mod", tlp="GREEN"))
+                                            moderation=["threat"]))
+        first = mod.post(make_item("tx-mod", tlp="GREEN"))   # a moderator's: not held
         self.assertEqual(first["status"], "published")
         created = {p["item_id"]: author.get(p["item_id"])["created"] for p in (pending, first)}
         self.assertTrue(created[pending["item_id"]].endswith("T00:00:00Z"), created)
@@ -552,7 +579,7 @@ class TaxiiTest(HubTestCase):
         last = headers["x-taxii-date-added-last"]
         mod.ok({"type": "moderate", "item_id": pending["item_id"], "decision": "approve"},
                "moderated")
-        # The approved practice was created before the poll (at 00:00, earlier than the
+        # The approved report was created before the poll (at 00:00, earlier than the
         # published item unless this runs in the first hour of a UTC day), yet it is new
         # to the collection: its date_added is later than anything the client saw.
         objs, _ = t.all_objects(col, added_after=last)
