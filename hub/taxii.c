@@ -73,11 +73,11 @@ static int bad_request(struct kr_http_req *q, const char *description)
 }
 
 /*
- * Resolve the Authorization header into w. 0: w is set (anonymous when no
- * header); otherwise the request was answered (401 or 500) and the return
- * value is what the callback returns, plus one.
+ * Resolve the Authorization header into w: true with w set (anonymous when
+ * there is no header), or false when the request was answered (401 or
+ * 500), *ret then being what the callback returns.
  */
-static int authenticate(struct kr_http_req *q, struct who *w)
+static bool authenticate(struct kr_http_req *q, struct who *w, int *ret)
 {
 	char authz[1024], user[128], token[256], peer[64];
 	unsigned char hash[KR_TOKEN_HASH_LEN];
@@ -87,7 +87,7 @@ static int authenticate(struct kr_http_req *q, struct who *w)
 
 	memset(w, 0, sizeof(*w));
 	if (n == -1)
-		return 0; /* anonymous */
+		return true; /* anonymous */
 	cred = n < 0 ? TAXII_CRED_BAD
 	             : taxii_credentials(authz, user, sizeof(user), token, sizeof(token));
 	rc = KR_EAUTH;
@@ -96,19 +96,21 @@ static int authenticate(struct kr_http_req *q, struct who *w)
 	if (rc == KR_OK && cred == TAXII_CRED_BASIC && strcmp(user, w->u->name) != 0)
 		rc = KR_EAUTH; /* the token is valid, but not this user's */
 	OPENSSL_cleanse(token, sizeof(token));
+	OPENSSL_cleanse(authz, sizeof(authz));
 	if (rc != KR_OK) {
 		w->u = NULL;
 		if (!lws_get_peer_simple(q->wsi, peer, sizeof(peer)))
 			snprintf(peer, sizeof(peer), "?");
 		if (rc != KR_EAUTH) {
 			kr_log(KR_LOG_ERROR, "taxii %s: cannot check credentials", peer);
-			return 1 +
-			       fail(q, HTTP_STATUS_INTERNAL_SERVER_ERROR, "Internal Error",
+			*ret = fail(q, HTTP_STATUS_INTERNAL_SERVER_ERROR, "Internal Error",
 			            "the hub could not check your credentials; try again later");
+			return false;
 		}
 		kr_log(KR_LOG_INFO, "taxii %s: authentication failed", peer);
-		return 1 + fail(q, HTTP_STATUS_UNAUTHORIZED, "Unauthorized",
-		                "the token is unknown, revoked or expired, or not the user's");
+		*ret = fail(q, HTTP_STATUS_UNAUTHORIZED, "Unauthorized",
+		            "the token is unknown, revoked or expired, or not the user's");
+		return false;
 	}
 	w->r.user_id = w->u->id;
 	w->r.org_id = w->u->org_id;
@@ -116,7 +118,7 @@ static int authenticate(struct kr_http_req *q, struct who *w)
 	w->r.m = w->m;
 	if (!w->m)
 		w->r.n = 0;
-	return 0;
+	return true;
 }
 
 /* ---- discovery, API root, collections -------------------------------- */
@@ -141,55 +143,45 @@ static int api_root(struct kr_http_req *q)
 	             NULL, 0);
 }
 
-/* The display name of a circle (its key when it has none), new reference. */
-static json_t *circle_title(struct kr_server *srv, const char *key)
+/* The circles' names, as store_circle_list() gives them, or NULL. */
+static json_t *circle_names(struct kr_server *srv)
 {
-	json_t *list = NULL, *row, *title = NULL;
-	size_t i;
+	json_t *list = NULL;
 
-	if (store_circle_list(srv->store, &list) == KR_OK) {
-		json_array_foreach(list, i, row)
-		{
-			const char *name = json_string_value(json_object_get(row, "name"));
-
-			if (strcmp(json_string_value(json_object_get(row, "circle")), key) == 0 &&
-			    name && *name)
-				title = json_string(name);
-		}
-	}
-	json_decref(list);
-	return title ? title : json_string(key);
+	return store_circle_list(srv->store, &list) == KR_OK ? list : NULL;
 }
 
-static const char *kind_name(enum kr_circle_kind k)
+/* The display name of a circle in names (its key when it has none). */
+static const char *circle_title(const json_t *names, const char *key)
 {
-	switch (k) {
-	case KR_CIRCLE_SECTOR:
-		return "sector";
-	case KR_CIRCLE_CROSS_SECTOR:
-		return "cross-sector";
-	case KR_CIRCLE_REGIONAL:
-		return "regional";
-	case KR_CIRCLE_PUBLIC:
-		return "public";
-	case KR_CIRCLE_NONE:
-		break;
+	const json_t *row;
+	size_t i;
+
+	json_array_foreach(names, i, row)
+	{
+		const char *k = json_string_value(json_object_get(row, "circle"));
+		const char *name = json_string_value(json_object_get(row, "name"));
+
+		if (k && strcmp(k, key) == 0)
+			return name && *name ? name : key;
 	}
-	return "circle";
+	return key;
 }
 
 /* The collection resource of a circle, or NULL when out of memory. */
-static json_t *collection(struct kr_server *srv, const struct kr_acl_circle *c)
+static json_t *collection(const struct kr_acl_circle *c, const json_t *names)
 {
+	const char *kind = kr_circle_kind_name(c->kind);
 	char id[37], desc[256];
 
 	if (!taxii_collection_id(c->key, id))
 		return NULL;
 	snprintf(desc, sizeof(desc),
-	         "kairan circle %s (%s): its published items you may read, as STIX 2.1", c->key,
-	         kind_name(c->kind));
-	return json_pack("{s:s, s:o, s:s, s:s, s:b, s:b, s:[s]}", "id", id, "title",
-	                 circle_title(srv, c->key), "description", desc, "alias", c->key,
+	         "kairan circle %s (%s): its published threat reports and alerts you may have, "
+	         "as STIX 2.1",
+	         c->key, kind ? kind : "circle");
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:[s]}", "id", id, "title",
+	                 circle_title(names, c->key), "description", desc, "alias", c->key,
 	                 "can_read", 1, "can_write", 0, "media_types", STIX_MEDIA_TYPE);
 }
 
@@ -201,7 +193,7 @@ static bool readable(const struct who *w, const struct kr_acl_circle *c)
 
 static int collections(struct kr_http_req *q, const struct who *w)
 {
-	json_t *list = json_array(), *doc;
+	json_t *list = json_array(), *names = circle_names(q->srv), *doc;
 	size_t n = acl_circle_count(q->srv->acl);
 
 	for (size_t i = 0; list && i < n; i++) {
@@ -210,12 +202,13 @@ static int collections(struct kr_http_req *q, const struct who *w)
 
 		if (!readable(w, c))
 			continue;
-		col = collection(q->srv, c);
+		col = collection(c, names);
 		if (!col || json_array_append_new(list, col) != 0) {
 			json_decref(list);
 			list = NULL;
 		}
 	}
+	json_decref(names);
 	if (!list)
 		return reply(q, HTTP_STATUS_INTERNAL_SERVER_ERROR, NULL, NULL, 0);
 	doc = json_object();
@@ -681,7 +674,9 @@ static int route(struct kr_http_req *q, const struct who *w)
 	if (!c)
 		return not_found(q, "the collection");
 	if (n == 3) {
-		json_t *col = collection(q->srv, c);
+		json_t *names = circle_names(q->srv), *col = collection(c, names);
+
+		json_decref(names);
 
 		return reply(q, col ? HTTP_STATUS_OK : HTTP_STATUS_INTERNAL_SERVER_ERROR, col, NULL,
 		             0);
@@ -701,9 +696,8 @@ int taxii_http(struct kr_http_req *q)
 	struct who w;
 	int n, ret;
 
-	ret = authenticate(q, &w);
-	if (ret)
-		return ret - 1;
+	if (!authenticate(q, &w, &ret))
+		return ret;
 	n = http_header(q, WSI_TOKEN_HTTP_ACCEPT, accept, sizeof(accept));
 	if (n == -2 || !taxii_accept_ok(n >= 0 ? accept : NULL))
 		ret = fail(q, HTTP_STATUS_NOT_ACCEPTABLE, "Not Acceptable",
