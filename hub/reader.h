@@ -39,6 +39,21 @@ enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out);
 enum kr_err reader_export_view(struct kr_session *s, struct kr_item *it, json_t **out);
 
 /*
+ * reader_export_view() for a reader that is not a websocket session (TAXII
+ * over HTTPS): r is built from the current directory snapshot (acl.h).
+ */
+enum kr_err reader_export_view_for(struct kr_server *srv, const struct kr_reader *r,
+                                   struct kr_item *it, json_t **out);
+
+/*
+ * Whether an item with this metadata is one r may have in bulk, without its
+ * content: for values derived from the set of items a reader may have
+ * (TAXII's date_added), so that they never depend on items it may not.
+ */
+bool reader_may_export_meta(struct kr_server *srv, const struct kr_reader *r,
+                            const struct kr_item_meta *meta);
+
+/*
  * A pending item as a moderator of its circle reviews it: KR_OK with *out a
  * new reference, or KR_EFORBIDDEN. with_author (the moderation queue only)
  * adds `author_org` where the circle's policy lets moderators see the
