@@ -57,3 +57,12 @@ size_t kr_utf8_count(const char *buf, size_t len)
 			count++;
 	return count;
 }
+
+size_t kr_utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
