@@ -20,4 +20,8 @@ size_t kr_utf8_count(const char *buf, size_t len);
  * a message without splitting a character). */
 size_t kr_utf8_cut(const char *s, size_t len, size_t max);
 
+/* Cut a NUL-terminated string (valid UTF-8 but perhaps truncated by
+ * snprintf) before a last character that is incomplete. */
+void kr_utf8_tidy(char *s);
+
 #endif

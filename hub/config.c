@@ -47,6 +47,8 @@ static const struct setting settings[] = {
     {"history_max", SET_INT, OFF(history_max), "500", 1, 10000, true,
      "most items one history request returns"},
     {"log_level", SET_LOGLEVEL, OFF(log_level), "info", 0, 0, true, "error, warn, info or debug"},
+    {"benign_file", SET_STR, OFF(benign_file), NULL, 0, 0, true,
+     "known-benign indicator values, one 'TYPE VALUE [# reason]' per line; flagged, not dropped"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))

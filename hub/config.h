@@ -26,6 +26,7 @@ struct kr_config {
 	int64_t data_poll_ms;
 	int64_t history_max;
 	char *log_level;
+	char *benign_file; /* operator's known-benign indicator values, or NULL */
 };
 
 /* Fill cfg with the defaults of the settings table. */

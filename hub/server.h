@@ -15,6 +15,7 @@
 #include "store.h"
 
 struct kr_session;
+struct kr_ind_benign;
 
 struct kr_server {
 	struct kr_config *cfg;
@@ -25,7 +26,8 @@ struct kr_server {
 	size_t n_sessions;
 	int64_t data_version;
 	lws_sorted_usec_list_t poll_sul;
-	uint64_t denials; /* deliveries refused by the gate at send time */
+	uint64_t denials;             /* deliveries refused by the gate at send time */
+	struct kr_ind_benign *benign; /* the operator's benign_file, re-read on SIGHUP */
 };
 
 /*
