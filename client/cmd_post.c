@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "indicator.h"
 
 enum { POST_PREVIEW = 1, POST_YES, POST_HELP };
 
@@ -104,8 +105,77 @@ static void print_removed(const json_t *removed)
 	}
 }
 
-/* A preview reply (borrowed): --json as the reply minus type/ref, else for people. */
-static void print_preview(const struct cli *cli, const json_t *r)
+/* The file's indicator i normalised as the hub does (common/indicator.h),
+ * as a new {type, value, role?, valid_from?, valid_until?}; NULL when it
+ * is not valid (the hub has said why) or not an indicator at all. */
+static json_t *normalised(const json_t *ind, char *out, size_t outlen)
+{
+	const json_t *v = json_object_get(ind, "value");
+	enum kr_ind_type t = kr_ind_type_parse(json_string_value(json_object_get(ind, "type")));
+	json_t *copy;
+
+	if (!json_is_string(v) || json_string_length(v) + KR_IND_OUT_EXTRA > outlen ||
+	    kr_ind_normalise(t, json_string_value(v), json_string_length(v), out, outlen, NULL,
+	                     0) != KR_OK)
+		return NULL;
+	copy = json_copy((json_t *)ind);
+	if (copy)
+		json_object_set_new(copy, "value", json_string(out));
+	return copy;
+}
+
+/* What the hub does to the file's indicators (borrowed), one line each:
+ *   [i] TYPE  AS-GIVEN -> NORMALISED
+ *   [i] TYPE  VALUE: the same as [j], merged
+ * nothing when every value is already in its normal form. */
+static void print_normalised(const json_t *inds)
+{
+	char out[4096];
+	json_t *seen = json_array();
+	const json_t *ind;
+	size_t i, j;
+	bool any = false;
+
+	json_array_foreach(inds, i, ind)
+	{
+		json_t *n = normalised(ind, out, sizeof(out));
+		const char *given = json_string_value(json_object_get(ind, "value"));
+		const json_t *prev;
+		long same = -1;
+
+		json_array_foreach(seen, j, prev)
+		{
+			if (same < 0 && kr_ind_same(prev, n))
+				same = (long)json_integer_value(json_object_get(prev, "at"));
+		}
+		if (n && (same >= 0 || strcmp(given, out) != 0)) {
+			if (!any)
+				fputs("\nNormalised by the hub:\n", stdout);
+			any = true;
+			printf("  [%zu] ", i);
+			cli_print_cell(stdout, json_string_value(json_object_get(ind, "type")), 8);
+			cli_print_text(stdout, given, true);
+			if (same >= 0)
+				printf(": the same as [%ld], merged", same);
+			else {
+				fputs(" -> ", stdout);
+				cli_print_text(stdout, out, true);
+			}
+			fputc('\n', stdout);
+		}
+		if (n && same < 0) {
+			json_object_set_new(n, "at", json_integer((json_int_t)i));
+			json_array_append(seen, n);
+		}
+		json_decref(n);
+	}
+	json_decref(seen);
+}
+
+/* A preview reply (borrowed): --json as the reply minus type/ref, else for
+ * people, with what the hub normalised in the file's indicators (item,
+ * borrowed). */
+static void print_preview(const struct cli *cli, const json_t *r, const json_t *item)
 {
 	if (cli->json) {
 		cli_print_body(r);
@@ -113,6 +183,7 @@ static void print_preview(const struct cli *cli, const json_t *r)
 	}
 	fputs("Recipients will see:\n\n", stdout);
 	cli_print_item(json_object_get(r, "item"));
+	print_normalised(json_object_get(item, "indicators"));
 	fputc('\n', stdout);
 	print_removed(json_object_get(r, "removed"));
 }
@@ -207,7 +278,7 @@ static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, 
 		    "preview", &r);
 		if (rc)
 			goto out;
-		print_preview(cli, r);
+		print_preview(cli, r, item);
 		json_decref(r);
 		r = NULL;
 		if (a.preview)

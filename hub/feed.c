@@ -34,8 +34,10 @@ static json_t *drop_expired(json_t *view, int64_t now)
 	json_t *copy, *kept;
 	size_t i, n = 0;
 
-	json_array_foreach(json_object_get(view, "indicators"), i, ind) n +=
-	    kr_ind_expired(ind, now);
+	json_array_foreach(json_object_get(view, "indicators"), i, ind)
+	{
+		n += kr_ind_expired(ind, now);
+	}
 	if (n == 0)
 		return view;
 	copy = json_copy(view);

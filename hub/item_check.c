@@ -139,7 +139,11 @@ static long find_same_value(const json_t *kept, const json_t *ind)
 	const json_t *k;
 	size_t j;
 
-	json_array_foreach(kept, j, k) if (kr_ind_same_value(k, ind)) return (long)j;
+	json_array_foreach(kept, j, k)
+	{
+		if (kr_ind_same_value(k, ind))
+			return (long)j;
+	}
 	return -1;
 }
 
