@@ -18,7 +18,9 @@
  *
  * Locally the file is only checked to be UTF-8 text holding one JSON object
  * (cli_load_object()); the fields are the hub's to judge, and its error is
- * what the user sees.
+ * what the user sees. The preview also runs the hub's indicator normaliser
+ * (common/indicator.h) over the file's indicators, only to show the author
+ * what the hub rewrote or merged.
  */
 #include <stdio.h>
 #include <string.h>
@@ -326,8 +328,17 @@ const struct cli_cmd cmd_post = {
     "\n"
     "Fields: kind (threat, practice, alert, event), circle, tlp (CLEAR, GREEN,\n"
     "AMBER, AMBER+STRICT, RED), title, body; optionally indicators ({type,\n"
-    "value, role}), tags and, for RED only and required there, recipients\n"
-    "(user names in the circle).\n"
+    "value, role, valid_from, valid_until}), tags and, for RED only and\n"
+    "required there, recipients (user names in the circle).\n"
+    "\n"
+    "Indicator types: ipv4 ipv6 cidr domain url email md5 sha1 sha256 sha512\n"
+    "cve asn. Values may be defanged (hxxps://evil[.]example/, 198[.]51[.]100[.]7,\n"
+    "phish[at]evil(dot)example): the hub refangs and normalises them, and\n"
+    "refuses an invalid one with its position and the reason, e.g.\n"
+    "  indicators[3]: ipv4 '300.1.2.3': octet 1 is out of range (0-255)\n"
+    "valid_from and valid_until are UTC, YYYY-MM-DDTHH:MM:SSZ. Known-benign\n"
+    "values (documentation ranges, public resolvers, example domains, the\n"
+    "hub operator's list) are kept and marked \"benign: REASON\".\n"
     "\n"
     "An alert (kind alert, required there and nowhere else) also has\n"
     "  \"alert\": {\"severity\": \"high\",\n"
@@ -345,9 +356,10 @@ const struct cli_cmd cmd_post = {
     "and the circle's own patterns. Readers see a pseudonym (anon-...), your\n"
     "organisation's industry, size band and region, and the time rounded.\n"
     "\n"
-    "So post first shows you exactly what recipients will see and, under\n"
-    "\"Removed before sharing:\", every value removed (kind, field, count and\n"
-    "your original text), then asks on the terminal\n"
+    "So post first shows you exactly what recipients will see, under\n"
+    "\"Normalised by the hub:\" each indicator the hub rewrote (or merged with\n"
+    "an equal one) and, under \"Removed before sharing:\", every value removed\n"
+    "(kind, field, count and your original text), then asks on the terminal\n"
     "  Publish this to fin-isac? [y/N]\n"
     "and posts only on y or yes (anything else: \"not posted\", exit 0).\n"
     "Without a terminal to ask on (or with FILE '-') it posts nothing and\n"
