@@ -319,8 +319,20 @@ enum kr_err kri_ipv6_parse(const char *s, size_t n, uint8_t a[16], char *why, si
 
 static void put_v6(struct buf *b, const uint8_t a[16])
 {
+	static const uint8_t zero[12] = {0};
 	char t[INET6_ADDRSTRLEN];
+	unsigned g6 = (unsigned)a[12] << 8 | a[13], g7 = (unsigned)a[14] << 8 | a[15];
 
+	/* inet_ntop writes the deprecated IPv4-compatible ::/96 dotted
+	 * ("::0.1.0.2"); RFC 5952 wants hexadecimal there ("::1:2"). */
+	if (memcmp(a, zero, 12) == 0 && (g6 | g7) != 0) {
+		if (g6)
+			snprintf(t, sizeof(t), "::%x:%x", g6, g7);
+		else
+			snprintf(t, sizeof(t), "::%x", g7);
+		put(b, t, strlen(t));
+		return;
+	}
 	if (!inet_ntop(AF_INET6, a, t, sizeof(t))) {
 		b->over = true;
 		return;

@@ -26,7 +26,9 @@
  *               is octal. Output is the same quad.
  *   ipv6        inet_pton(); one pair of brackets may surround it; a zone
  *               ("%eth0") is refused. Output is inet_ntop(), the RFC 5952
- *               form (lower case, longest zero run as "::").
+ *               form (lower case, longest zero run as "::", IPv4-mapped as
+ *               "::ffff:192.0.2.1"), except that the deprecated
+ *               IPv4-compatible ::/96 is written in hexadecimal ("::1:2").
  *   cidr        ADDRESS/PREFIX, v4 prefix 1-32, v6 1-128, no leading zero.
  *               Host bits set are REFUSED (the reason names the network):
  *               "192.0.2.7/24" may mean the host or the network, and only
@@ -40,7 +42,8 @@
  *               scheme and host lower-cased, host a domain (rules above),
  *               an IPv4 quad or a bracketed IPv6 (canonical), port 1-65535
  *               without leading zeros; userinfo, path, query and fragment
- *               kept byte for byte (no white space or control characters).
+ *               kept byte for byte but for refanging (no white space or
+ *               control characters).
  *   email       LOCAL@DOMAIN: the local part kept as written (1-64 of the
  *               RFC 5322 dot-atom characters; quoted forms are refused), the
  *               domain by the domain rules; at most 254 characters.
