@@ -215,7 +215,9 @@ void cli_print_text(FILE *f, const char *s, bool oneline);
  * pseudonym, profile, cursor, forwarded from, author organisation when a
  * moderator sees it, tags, recipients), the body, an alert's recommended
  * action, affected products and references (a section each, when given),
- * and the indicators. Every string goes through cli_print_text().
+ * and the indicators (each with its benign reason and validity window,
+ * "(expired)" by this machine's clock). Every string goes through
+ * cli_print_text().
  * (cli_item.c)
  */
 void cli_print_item(const json_t *item);

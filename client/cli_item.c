@@ -2,7 +2,11 @@
  * cli_item.c - one item for people (see cli_print_item() in cli.h), as
  * `kairan get` and `kairan moderate show` print it.
  */
+#include <stdint.h>
+#include <time.h>
+
 #include "cli.h"
+#include "indicator.h"
 
 /* One "label  value" line of an item, skipped when the value is absent. */
 static void item_field(const char *label, const json_t *v)
@@ -111,9 +115,40 @@ static void item_geo(const json_t *geo)
 	fputc(')', stdout);
 }
 
-/* The indicators as "  TYPE    ROLE      VALUE" lines, nothing when there are none. */
+/* Under an indicator, aligned with its value: "benign: REASON" and its
+ * validity window ("valid from A until B", "(expired)" once B has passed
+ * by this machine's clock). */
+static void indicator_notes(const json_t *ind, int64_t now)
+{
+	const char *benign = json_string_value(json_object_get(ind, "benign"));
+	const char *from = json_string_value(json_object_get(ind, "valid_from"));
+	const char *until = json_string_value(json_object_get(ind, "valid_until"));
+
+	if (benign) {
+		printf("%20s", "");
+		fputs("benign: ", stdout);
+		cli_print_text(stdout, benign, true);
+		fputc('\n', stdout);
+	}
+	if (from || until) {
+		printf("%20svalid", "");
+		if (from) {
+			fputs(" from ", stdout);
+			cli_print_text(stdout, from, true);
+		}
+		if (until) {
+			fputs(" until ", stdout);
+			cli_print_text(stdout, until, true);
+		}
+		fputs(kr_ind_expired(ind, now) ? " (expired)\n" : "\n", stdout);
+	}
+}
+
+/* The indicators as "  TYPE    ROLE      VALUE" lines, each followed by its
+ * notes (benign, validity), nothing when there are none. */
 static void item_indicators(const json_t *inds)
 {
+	int64_t now = (int64_t)time(NULL);
 	const json_t *ind;
 	size_t i;
 
@@ -130,6 +165,7 @@ static void item_indicators(const json_t *inds)
 		cli_print_text(stdout, json_string_value(json_object_get(ind, "value")), true);
 		item_geo(json_object_get(ind, "geo"));
 		fputc('\n', stdout);
+		indicator_notes(ind, now);
 	}
 }
 

@@ -14,8 +14,9 @@ static const char *const role_names[] = {NULL, "member", "moderator", "organizer
 static const char *const circle_kind_names[] = {NULL, "sector", "cross-sector", "regional",
                                                 "public"};
 static const char *const status_names[] = {NULL, "pending", "published", "rejected", "retracted"};
-static const char *const ind_type_names[] = {NULL,    "ipv4", "ipv6", "cidr",   "domain", "url",
-                                             "email", "md5",  "sha1", "sha256", "cve",    "asn"};
+static const char *const ind_type_names[] = {NULL,  "ipv4",  "ipv6",  "cidr", "domain",
+                                             "url", "email", "md5",   "sha1", "sha256",
+                                             "cve", "asn",   "sha512"};
 static const char *const ind_role_names[] = {NULL, "attacker", "victim", "unknown"};
 static const char *const severity_names[] = {NULL, "info", "low", "medium", "high", "critical"};
 

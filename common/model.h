@@ -64,6 +64,7 @@ enum kr_ind_type {
 	KR_IND_SHA256,
 	KR_IND_CVE,
 	KR_IND_ASN,
+	KR_IND_SHA512, /* SHA-512 file hash: the fourth digest tools and STIX (file:hashes) use */
 };
 
 enum kr_ind_role {

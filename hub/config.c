@@ -51,6 +51,8 @@ static const struct setting settings[] = {
      "GeoIP2/GeoLite2 City or Country database (.mmdb): country of IP indicators"},
     {"geoip_asn", SET_STR, OFF(geoip_asn), NULL, 0, 0, true,
      "GeoLite2 ASN database (.mmdb): autonomous system of IP indicators"},
+    {"benign_file", SET_STR, OFF(benign_file), NULL, 0, 0, true,
+     "known-benign indicator values, one 'TYPE VALUE [# reason]' per line; flagged, not dropped"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -28,6 +28,7 @@ struct kr_config {
 	char *log_level;
 	char *geoip_city; /* GeoIP2/GeoLite2 City or Country .mmdb, or NULL */
 	char *geoip_asn;  /* GeoLite2 ASN .mmdb, or NULL */
+	char *benign_file; /* operator's known-benign indicator values, or NULL */
 };
 
 /* Fill cfg with the defaults of the settings table. */

@@ -86,8 +86,8 @@ static enum decision parse_decision(const char *d)
 }
 
 /* Decision, reason and edit must fit together; *edit gets the checked edit. */
-static enum kr_err check_moderate(const json_t *msg, enum decision d, json_t **edit, char *err,
-                                  size_t errlen)
+static enum kr_err check_moderate(const struct kr_server *srv, const json_t *msg, enum decision d,
+                                  json_t **edit, char *err, size_t errlen)
 {
 	const json_t *reason = json_object_get(msg, "reason");
 	const json_t *e = json_object_get(msg, "edit");
@@ -107,7 +107,7 @@ static enum kr_err check_moderate(const json_t *msg, enum decision d, json_t **e
 		         d == EDIT ? "edit needs an 'edit' object" : "a rejection takes no 'edit'");
 		return KR_EINVAL;
 	}
-	return e ? item_check_edit(e, edit, err, errlen) : KR_OK;
+	return e ? item_check_edit(e, srv->benign, edit, err, errlen) : KR_OK;
 }
 
 /* Apply the decision to the pending item; *out: the item afterwards. */
@@ -147,7 +147,7 @@ KR_HANDLER(handle_moderate)
 	rc = kr_fields_check(env->msg, moderate_fields, NF(moderate_fields), true, err, errlen);
 	if (rc == KR_OK) {
 		d = parse_decision(json_string_value(json_object_get(env->msg, "decision")));
-		rc = check_moderate(env->msg, d, &edit, err, errlen);
+		rc = check_moderate(s->srv, env->msg, d, &edit, err, errlen);
 	}
 	if (rc == KR_OK && edit) /* edited indicators get GeoIP data as posted ones do */
 		geoip_enrich(s->srv->geoip, json_object_get(edit, "indicators"));

@@ -178,8 +178,8 @@ KR_HANDLER(handle_post)
 		rc = check_rights(s, circle_key, &in, cp, err, errlen);
 	}
 	if (rc == KR_OK)
-		rc = item_check_indicators(json_object_get(item, "indicators"), &indicators, err,
-		                           errlen);
+		rc = item_check_indicators(json_object_get(item, "indicators"), s->srv->benign,
+		                           &indicators, err, errlen);
 	if (rc == KR_OK)
 		rc = item_check_tags(json_object_get(item, "tags"), err, errlen);
 	if (rc == KR_OK)

@@ -16,6 +16,7 @@
 #include "store.h"
 
 struct kr_session;
+struct kr_ind_benign;
 
 struct kr_server {
 	struct kr_config *cfg;
@@ -29,6 +30,7 @@ struct kr_server {
 	uint64_t denials; /* deliveries refused by the gate at send time */
 	/* The MaxMind databases (geoip.h); reopened on SIGHUP. */
 	struct kr_geoip *geoip;
+	struct kr_ind_benign *benign; /* the operator's benign_file, re-read on SIGHUP */
 };
 
 /*
