@@ -30,6 +30,7 @@ const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"decide", handle_decide, KR_ACCESS_WRITE, true},
     {"moderation", handle_moderation, KR_ACCESS_READ, true},
     {"moderate", handle_moderate, KR_ACCESS_WRITE, true},
+    {"search", handle_search, KR_ACCESS_READ, false},
 };
 
 const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);

@@ -28,6 +28,7 @@ KR_HANDLER(handle_requests);
 KR_HANDLER(handle_decide);
 KR_HANDLER(handle_moderation);
 KR_HANDLER(handle_moderate);
+KR_HANDLER(handle_search);
 
 /*
  * Resolve a circle key the session may follow. An unknown circle and one

@@ -25,8 +25,10 @@ enum kr_err item_check_indicators(const json_t *in, json_t **out, char *err, siz
 /* Check a tags array (NULL passes). */
 enum kr_err item_check_tags(const json_t *tags, char *err, size_t errlen);
 
-/* Check a moderator's edit {title?, body?, indicators?, tags?} (at least one
- * field); on success *out is a new normalised copy. */
+/* Check a moderator's edit {title?, body?, indicators?, tags?, practice?}
+ * (at least one field; practice: some of its fields, see practice.h); on
+ * success *out is a new normalised copy. Whether the item may carry a
+ * practice is for the caller, who knows its kind, to check. */
 enum kr_err item_check_edit(const json_t *edit, json_t **out, char *err, size_t errlen);
 
 /* An alert's details: required (with a known severity) on alerts, refused

@@ -69,6 +69,14 @@ enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out)
 	return *out ? KR_OK : KR_EINTERNAL;
 }
 
+enum kr_err reader_search_view(struct kr_session *s, struct kr_item *it, json_t **out)
+{
+	enum kr_err rc = gate(s, it);
+
+	*out = rc == KR_OK ? json_incref(it->view) : NULL;
+	return rc;
+}
+
 /*
  * The deliver frame of an item for this reader: the shared frame, or for the
  * author of a RED item one of its own that also lists the recipients (*own

@@ -2,9 +2,9 @@
  * reader.h - the single door through which items reach clients.
  *
  * Every read path ends here: live push and replay (reader_push, checked
- * again by reader_write at the moment the frame goes out), and get/history
- * (reader_view). Each asks policy_may_read() for this reader and this item;
- * nothing else in the hub serialises an item for a connection.
+ * again by reader_write at the moment the frame goes out), get/history
+ * (reader_view) and search (reader_search_view). Each asks policy_may_read() for this reader and
+ * this item; nothing else in the hub serialises an item for a connection.
  */
 #ifndef KR_READER_H
 #define KR_READER_H
@@ -30,6 +30,15 @@ enum reader_push_result reader_push(struct kr_session *s, struct kr_item *it);
  * KR_EFORBIDDEN. The author of a RED item also sees its recipients.
  */
 enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out);
+
+/*
+ * A search candidate as s may see it: KR_OK with *out a new reference to
+ * its reader view (never with RED recipients), or KR_EFORBIDDEN and *out
+ * NULL. Search matches, counts, ranks and cuts snippets from permitted
+ * views only, so a candidate the reader may not read leaves no trace in
+ * anything the reader is shown.
+ */
+enum kr_err reader_search_view(struct kr_session *s, struct kr_item *it, json_t **out);
 
 /*
  * A pending item as a moderator of its circle reviews it: KR_OK with *out a

@@ -35,6 +35,7 @@ struct kr_item_new {
 	const char *pseudonym;      /* required: "anon-" + 8 hex */
 	const json_t *profile;      /* coarsened profile, or NULL */
 	const json_t *alert;        /* an alert's details, or NULL */
+	const json_t *practice;     /* a practice report's fields, or NULL */
 	int64_t created_round;      /* round `created` down to this many seconds (0: none) */
 };
 
@@ -72,8 +73,9 @@ enum kr_err store_sub_cursor_set(struct kr_store *st, int64_t user_id, const cha
 enum kr_err store_item_set_status(struct kr_store *st, int64_t cursor, enum kr_status status,
                                   const char *reason);
 
-/* Apply a moderator's edit ({title?, body?, indicators?, tags?}, already
- * validated) to a pending item. KR_ENOTFOUND when not pending. */
+/* Apply a moderator's edit ({title?, body?, indicators?, tags?, practice?},
+ * already validated; practice whole) to a pending item. KR_ENOTFOUND when
+ * not pending. */
 enum kr_err store_item_edit(struct kr_store *st, int64_t cursor, const json_t *edit);
 
 /*
@@ -102,5 +104,25 @@ enum kr_err store_item_copy_exists(struct kr_store *st, const char *original_id,
  * reader.c to decide): the candidates for the public feed. */
 enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit, store_item_cb cb,
                                void *ud);
+
+/* What a search asks the store for; unset members (NULL, 0) do not filter. */
+struct kr_store_search {
+	const char *fts;         /* FTS5 MATCH expression (search.h), or NULL: every indexed item */
+	const char *short_terms; /* JSON array of terms each indexed item must contain
+	                            (ASCII case-insensitively), or NULL */
+	enum kr_kind kind;
+	int64_t circle_id;
+	int directive;        /* practice.directive */
+	const char *industry; /* practice.industry */
+};
+
+/*
+ * The candidates of a search: published items in the full-text index
+ * (migration 0006) that match q, in no particular order, handed to cb. A
+ * superset of the results: search.c decides whether each term really
+ * occurs, and who may see an item is for reader.c to decide.
+ */
+enum kr_err store_items_search(struct kr_store *st, const struct kr_store_search *q,
+                               store_item_cb cb, void *ud);
 
 #endif
