@@ -144,6 +144,8 @@ const struct cli_cmd cmd_get = {
     "indicators. An alert also shows its severity (info, low, medium, high,\n"
     "critical), and after the body its recommended action, the affected\n"
     "products and its references (CVE ids, items, advisories' URLs).\n"
+    "A practice report shows its directive, industry, size band, readers and\n"
+    "level, and after the body its situation, steps, outcome and references.\n"
     "With --json: the item object.\n"
     "\n"
     "Without any token (no --token, --token-file or KAIRAN_TOKEN) the hub is\n"
