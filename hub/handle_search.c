@@ -2,14 +2,15 @@
  * handle_search.c - `search`: full-text search over the items a reader may
  * read, ranked, with snippets.
  *
- * Two passes. First every candidate the index gives (store_items_search())
- * is put through the read gate (reader_search_view()); a denied one is
- * dropped on the spot, so nothing about it is counted, ranked or shown. Of a
- * permitted one only what ranking needs is kept (search.h: term counts and
- * text lengths), which bounds memory by the number of matches, not their
- * size. Then the matches are ranked against each other (BM25F over the
- * reader's own results), and only the best `limit` are fetched again and,
- * through the gate again, turned into results with their snippets.
+ * Two passes. First every candidate the index gives (store_items_search():
+ * access metadata and indexed texts, no JSON) is put through the read gate
+ * (reader_search_may_read()); a denied one is dropped on the spot, so
+ * nothing about it is counted, ranked or shown. Of a permitted one only
+ * what ranking needs is kept (search.h: term counts and text lengths),
+ * which bounds memory by the number of matches, not their size. Then the
+ * matches are ranked against each other (BM25F over the reader's own
+ * results), and only the best `limit` are fetched whole and, through the
+ * gate again (reader_search_view()), turned into results with snippets.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,48 +95,42 @@ static bool doc_from_view(struct kr_search_doc *d, const json_t *view, char **ta
 	return true;
 }
 
-static int collect(void *ud, struct kr_item *it)
+static int collect(void *ud, const struct kr_search_candidate *cand)
 {
 	struct search_ctx *c = ud;
-	struct hit *h = NULL;
-	json_t *view = NULL;
-	char *tags = NULL;
-	bool match;
+	struct hit *h;
 
-	if (reader_search_view(c->s, it, &view) != KR_OK)
+	if (reader_search_may_read(c->s, &cand->meta) != KR_OK)
 		return 0; /* not the reader's: it leaves no trace */
 	h = calloc(1, sizeof(*h));
-	if (!h || !doc_from_view(&h->doc, view, &tags))
-		goto oom;
-	match = search_doc_match(&h->doc, c->q);
-	/* Keep counts and lengths only: the texts go with the view. */
-	memset(h->doc.text, 0, sizeof(h->doc.text));
-	free(tags);
-	tags = NULL;
-	if (!match) {
+	if (!h) {
+		c->oom = true;
+		return 1;
+	}
+	for (int f = 0; f < KR_SF__COUNT; f++)
+		search_doc_set(&h->doc, (enum kr_search_field)f, cand->text[f]);
+	h->doc.order = cand->cursor;
+	if (!search_doc_match(&h->doc, c->q)) {
 		free(h);
-		json_decref(view);
 		return 0;
 	}
-	snprintf(h->id, sizeof(h->id), "%s", it->id);
+	/* Keep counts and lengths only: the texts belong to the store's row. */
+	memset(h->doc.text, 0, sizeof(h->doc.text));
+	snprintf(h->id, sizeof(h->id), "%s", cand->id);
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
 		struct kr_search_doc **g = realloc(c->docs, cap * sizeof(*g));
 
-		if (!g)
-			goto oom;
+		if (!g) {
+			free(h);
+			c->oom = true;
+			return 1;
+		}
 		c->docs = g;
 		c->cap = cap;
 	}
 	c->docs[c->n++] = &h->doc;
-	json_decref(view);
 	return 0;
-oom:
-	free(tags);
-	free(h);
-	json_decref(view);
-	c->oom = true;
-	return 1;
 }
 
 /* The result for the ranked hit h: fetched again and through the gate again. */
@@ -232,14 +227,13 @@ static enum kr_err filters(struct kr_session *s, const json_t *msg, struct kr_st
 	              : KR_OK;
 }
 
-/* The query's terms as given to the reader: what the hub looked for. */
-static json_t *terms_json(const struct kr_search_query *q, bool indexed, bool all)
+/* The query's terms as the hub understood them. */
+static json_t *terms_json(const struct kr_search_query *q)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < q->n; i++)
-		if (all || search_term_indexed(&q->terms[i]) == indexed)
-			json_array_append_new(a, json_string(q->terms[i].text));
+		json_array_append_new(a, json_string(q->terms[i].text));
 	return a;
 }
 
@@ -249,8 +243,8 @@ KR_HANDLER(handle_search)
 	struct kr_search_query query = {0};
 	struct kr_store_search sq = {0};
 	struct search_ctx c = {s, &query, NULL, 0, 0, false};
-	json_t *shorts = NULL, *results = NULL;
-	char *fts = NULL, *short_text = NULL;
+	json_t *results = NULL;
+	char *fts = NULL;
 	int limit = 0;
 	enum kr_err rc;
 
@@ -262,15 +256,13 @@ KR_HANDLER(handle_search)
 		rc = filters(s, env->msg, &sq, &limit, err, errlen);
 	if (rc != KR_OK)
 		goto out;
-	rc = KR_EINTERNAL;
-	shorts = terms_json(&query, false, false);
-	if (!shorts || !search_fts_expr(&query, &fts))
+	/* Terms the trigram index can look up narrow the candidates; the
+	 * shorter ones are checked in the candidates' text (search_doc_match). */
+	if (!search_fts_expr(&query, &fts)) {
+		rc = KR_EINTERNAL;
 		goto out;
-	short_text = json_array_size(shorts) ? json_dumps(shorts, JSON_COMPACT) : NULL;
-	if (json_array_size(shorts) && !short_text)
-		goto out;
+	}
 	sq.fts = fts;
-	sq.short_terms = short_text;
 	rc = store_items_search(s->srv->store, &sq, collect, &c);
 	if (rc == KR_OK && c.oom)
 		rc = KR_EINTERNAL;
@@ -291,15 +283,13 @@ KR_HANDLER(handle_search)
 		rc = KR_OK; /* gone since the first pass: not shown */
 	}
 	session_reply(s, json_pack("{s:s, s:s?, s:o, s:I, s:O}", "type", "search", "ref", env->id,
-	                           "terms", terms_json(&query, false, true), "total",
-	                           (json_int_t)c.n, "results", results));
+	                           "terms", terms_json(&query), "total", (json_int_t)c.n, "results",
+	                           results));
 out:
 	for (size_t i = 0; i < c.n; i++)
 		free(hit_of(c.docs[i]));
 	free(c.docs);
 	json_decref(results);
-	json_decref(shorts);
-	free(short_text);
 	free(fts);
 	search_query_clear(&query);
 	return rc;

@@ -17,12 +17,17 @@
 
 /* The one decision for every read path: this reader, this item, now. An
  * unauthenticated session reads as the anonymous reader (user 0). */
-static enum kr_err gate(struct kr_session *s, const struct kr_item *it)
+static enum kr_err gate_meta(struct kr_session *s, const struct kr_item_meta *meta)
 {
 	if (s->closing)
 		return KR_EFORBIDDEN;
-	return policy_may_read(&s->reader, &it->meta, acl_policy(s->srv->acl, it->meta.circle_id),
+	return policy_may_read(&s->reader, meta, acl_policy(s->srv->acl, meta->circle_id),
 	                       (int64_t)time(NULL));
+}
+
+static enum kr_err gate(struct kr_session *s, const struct kr_item *it)
+{
+	return gate_meta(s, &it->meta);
 }
 
 enum reader_push_result reader_push(struct kr_session *s, struct kr_item *it)
@@ -67,6 +72,11 @@ enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out)
 		*out = json_incref(it->view);
 	}
 	return *out ? KR_OK : KR_EINTERNAL;
+}
+
+enum kr_err reader_search_may_read(struct kr_session *s, const struct kr_item_meta *meta)
+{
+	return gate_meta(s, meta);
 }
 
 enum kr_err reader_search_view(struct kr_session *s, struct kr_item *it, json_t **out)

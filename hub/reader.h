@@ -32,11 +32,18 @@ enum reader_push_result reader_push(struct kr_session *s, struct kr_item *it);
 enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out);
 
 /*
- * A search candidate as s may see it: KR_OK with *out a new reference to
- * its reader view (never with RED recipients), or KR_EFORBIDDEN and *out
- * NULL. Search matches, counts, ranks and cuts snippets from permitted
- * views only, so a candidate the reader may not read leaves no trace in
- * anything the reader is shown.
+ * Search, first pass: may s read the candidate with this access metadata
+ * (the same decision as for the item itself)? KR_OK or KR_EFORBIDDEN.
+ * Search matches, counts and ranks only the candidates this allows, so one
+ * the reader may not read leaves no trace in anything the reader is shown.
+ */
+enum kr_err reader_search_may_read(struct kr_session *s, const struct kr_item_meta *meta);
+
+/*
+ * Search, second pass: a result as s may see it, asked again for each item
+ * shown: KR_OK with *out a new reference to its reader view (never with RED
+ * recipients), or KR_EFORBIDDEN and *out NULL. Results and their snippets
+ * are built from this view only.
  */
 enum kr_err reader_search_view(struct kr_session *s, struct kr_item *it, json_t **out);
 

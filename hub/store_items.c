@@ -587,27 +587,63 @@ enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit
 	return each_item(st, s, cb, ud, NULL);
 }
 
-/* The candidates of a search; ?1 the MATCH expression (first variant only). */
+/* The candidates of a search: access metadata, then the indexed texts. */
+#define SEARCH_COLUMNS                                                                             \
+	"i.cursor, i.id, i.kind, i.circle_id, i.tlp, i.status, i.author_user_id, "                 \
+	"i.author_org_id, i.created_at, i.forwarded_from IS NOT NULL, "                            \
+	"f.title, f.tags, f.body, f.situation, f.steps, f.outcome "
+
+/* ?1 the MATCH expression (first variant only), then the filters. */
 #define SEARCH_FILTERS                                                                             \
 	"i.status = 'published' "                                                                  \
 	"AND (?2 IS NULL OR i.kind = ?2) AND (?3 IS NULL OR i.circle_id = ?3) "                    \
 	"AND (?4 IS NULL OR json_extract(i.practice, '$.directive') = ?4) "                        \
-	"AND (?5 IS NULL OR json_extract(i.practice, '$.industry') = ?5) "                         \
-	"AND (?6 IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(?6) t WHERE instr(lower("          \
-	"coalesce(f.title, '') || char(10) || coalesce(f.body, '') || char(10) || "                \
-	"coalesce(f.tags, '') || char(10) || coalesce(f.situation, '') || char(10) || "            \
-	"coalesce(f.steps, '') || char(10) || coalesce(f.outcome, '')), lower(t.value)) = 0))"
+	"AND (?5 IS NULL OR json_extract(i.practice, '$.industry') = ?5)"
+
+/* Hand the candidate in the current row of s to cb; its return value, or
+ * -1 when the recipients of a RED item could not be read. */
+static int search_row(struct kr_store *st, sqlite3_stmt *s, store_candidate_cb cb, void *ud)
+{
+	struct kr_search_candidate c = {0};
+	int64_t *recipients = NULL;
+	int stop;
+
+	c.cursor = sqlite3_column_int64(s, 0);
+	c.id = col_text(s, 1);
+	c.meta = (struct kr_item_meta){
+	    .kind = kr_kind_parse(col_text(s, 2)),
+	    .circle_id = sqlite3_column_int64(s, 3),
+	    .tlp = kr_tlp_parse(col_text(s, 4)),
+	    .status = kr_status_parse(col_text(s, 5)),
+	    .author_user_id = sqlite3_column_int64(s, 6),
+	    .author_org_id = sqlite3_column_int64(s, 7),
+	    .created_at = sqlite3_column_int64(s, 8),
+	    .forwarded = sqlite3_column_int(s, 9) != 0,
+	};
+	for (int i = 0; i < 6; i++)
+		c.text[i] = (const char *)sqlite3_column_text(s, 10 + i);
+	if (c.meta.tlp == KR_TLP_RED) {
+		if (load_recipients(st, c.cursor, &recipients, &c.meta.n_recipients) != KR_OK)
+			return -1;
+		c.meta.recipients = recipients;
+	}
+	stop = cb(ud, &c);
+	free(recipients);
+	return stop;
+}
 
 enum kr_err store_items_search(struct kr_store *st, const struct kr_store_search *q,
-                               store_item_cb cb, void *ud)
+                               store_candidate_cb cb, void *ud)
 {
 	static const char sql_match[] =
-	    "SELECT " ITEM_COLUMNS "FROM items_fts f JOIN items i ON i.cursor = f.rowid "
-	    "JOIN circles c ON c.id = i.circle_id WHERE items_fts MATCH ?1 AND " SEARCH_FILTERS;
+	    "SELECT " SEARCH_COLUMNS "FROM items_fts f JOIN items i ON i.cursor = f.rowid "
+	    "WHERE items_fts MATCH ?1 AND " SEARCH_FILTERS;
 	static const char sql_scan[] =
-	    "SELECT " ITEM_COLUMNS "FROM items_fts f JOIN items i ON i.cursor = f.rowid "
-	    "JOIN circles c ON c.id = i.circle_id WHERE ?1 IS NULL AND " SEARCH_FILTERS;
+	    "SELECT " SEARCH_COLUMNS "FROM items_fts f JOIN items i ON i.cursor = f.rowid "
+	    "WHERE ?1 IS NULL AND " SEARCH_FILTERS;
 	sqlite3_stmt *s = store_prepare(st, q->fts ? sql_match : sql_scan);
+	enum kr_err rc = KR_OK;
+	int src, stop;
 
 	if (!s)
 		return KR_EINTERNAL;
@@ -621,7 +657,15 @@ enum kr_err store_items_search(struct kr_store *st, const struct kr_store_search
 		sqlite3_bind_int(s, 4, q->directive);
 	if (q->industry)
 		sqlite3_bind_text(s, 5, q->industry, -1, SQLITE_TRANSIENT);
-	if (q->short_terms)
-		sqlite3_bind_text(s, 6, q->short_terms, -1, SQLITE_TRANSIENT);
-	return each_item(st, s, cb, ud, NULL);
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		stop = search_row(st, s, cb, ud);
+		if (stop < 0)
+			rc = KR_EINTERNAL;
+		if (stop)
+			break;
+	}
+	if (rc == KR_OK && src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = store_err(st, src);
+	sqlite3_reset(s);
+	return rc;
 }

@@ -107,9 +107,7 @@ enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit
 
 /* What a search asks the store for; unset members (NULL, 0) do not filter. */
 struct kr_store_search {
-	const char *fts;         /* FTS5 MATCH expression (search.h), or NULL: every indexed item */
-	const char *short_terms; /* JSON array of terms each indexed item must contain
-	                            (ASCII case-insensitively), or NULL */
+	const char *fts; /* FTS5 MATCH expression (search.h), or NULL: every indexed item */
 	enum kr_kind kind;
 	int64_t circle_id;
 	int directive;        /* practice.directive */
@@ -117,12 +115,31 @@ struct kr_store_search {
 };
 
 /*
+ * One candidate of a search: what the read gate needs to know about the
+ * item, and its indexed texts as stored (scrubbed) in the order of
+ * search.h's enum kr_search_field: title, tags (separated by spaces), body,
+ * situation, steps, outcome (NULL when absent). Borrowed until the callback
+ * returns.
+ */
+struct kr_search_candidate {
+	int64_t cursor;
+	const char *id;
+	struct kr_item_meta meta; /* with its recipients when RED */
+	const char *text[6];
+};
+
+/* Receives each candidate; returns 0 to go on, non-zero to stop. */
+typedef int (*store_candidate_cb)(void *ud, const struct kr_search_candidate *c);
+
+/*
  * The candidates of a search: published items in the full-text index
  * (migration 0006) that match q, in no particular order, handed to cb. A
  * superset of the results: search.c decides whether each term really
- * occurs, and who may see an item is for reader.c to decide.
+ * occurs, and who may see an item is for reader.c to decide. Reads no item
+ * as a whole (no JSON), so that a query matching thousands of items costs
+ * little more than reading their texts.
  */
 enum kr_err store_items_search(struct kr_store *st, const struct kr_store_search *q,
-                               store_item_cb cb, void *ud);
+                               store_candidate_cb cb, void *ud);
 
 #endif
