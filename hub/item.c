@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 struct kr_item *item_new(const struct kr_item_fields *f)
 {
 	struct kr_item *it = calloc(1, sizeof(*it));
