@@ -60,7 +60,10 @@ static char *joined_tags(const json_t *tags)
 	const json_t *t;
 	char *out;
 
-	json_array_foreach(tags, i, t) len += json_string_length(t) + 1;
+	json_array_foreach(tags, i, t)
+	{
+		len += json_string_length(t) + 1;
+	}
 	out = malloc(len);
 	if (!out)
 		return NULL;
