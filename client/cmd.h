@@ -13,6 +13,7 @@
  *	cmd_sight.c      sight, lookup
  *	cmd_export.c     export stix
  *	cmd_import.c     import stix
+ *	cmd_search.c     search
  */
 #ifndef KAIRAN_CMD_H
 #define KAIRAN_CMD_H
@@ -36,5 +37,6 @@ extern const struct cli_cmd cmd_sight;
 extern const struct cli_cmd cmd_lookup;
 extern const struct cli_cmd cmd_export;
 extern const struct cli_cmd cmd_import;
+extern const struct cli_cmd cmd_search;
 
 #endif

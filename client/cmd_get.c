@@ -154,6 +154,8 @@ const struct cli_cmd cmd_get = {
     "e.g. \"(JP, AS2497 ...)\"). An alert also shows its severity (info, low,\n"
     "medium, high, critical), and after the body its recommended action, the\n"
     "affected products and its references (CVE ids, items, advisories' URLs).\n"
+    "A practice report shows its directive, industry, size band, readers and\n"
+    "level, and after the body its situation, steps, outcome and references.\n"
     "Where other items you may read carry the same indicator, and at least\n"
     "k organisations contributed them, each indicator says \"also in N other\n"
     "items\"; the circle's sightings of it appear once k organisations have\n"

@@ -33,6 +33,7 @@ const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"sight", handle_sight, KR_ACCESS_WRITE, true},
     {"lookup", handle_lookup, KR_ACCESS_READ, true},
     {"export", handle_export, KR_ACCESS_READ, true},
+    {"search", handle_search, KR_ACCESS_READ, false},
 };
 
 const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);

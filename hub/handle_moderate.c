@@ -10,6 +10,7 @@
 #include "geoip.h"
 #include "handlers.h"
 #include "item_check.h"
+#include "practice.h"
 #include "reader.h"
 #include "server.h"
 #include "store_items.h"
@@ -110,6 +111,29 @@ static enum kr_err check_moderate(const struct kr_server *srv, const json_t *msg
 	return e ? item_check_edit(e, srv->benign, edit, err, errlen) : KR_OK;
 }
 
+/*
+ * An edit of a practice report's fields replaces some of them: make edit
+ * (our own checked copy) carry the whole object after the edit, checked
+ * again as a whole. Other kinds carry no practice object.
+ */
+static enum kr_err merge_practice(const struct kr_item *it, json_t *edit, char *err, size_t errlen)
+{
+	const json_t *change = json_object_get(edit, "practice");
+	json_t *merged = NULL;
+	enum kr_err rc;
+
+	if (!change)
+		return KR_OK;
+	if (it->meta.kind != KR_KIND_PRACTICE) {
+		snprintf(err, errlen, "only practice items carry a 'practice' object");
+		return KR_EINVAL;
+	}
+	rc = practice_merge(item_content(it, "practice"), change, &merged, err, errlen);
+	if (rc == KR_OK && json_object_set_new(edit, "practice", merged) != 0)
+		rc = KR_EINTERNAL;
+	return rc;
+}
+
 /* Apply the decision to the pending item; *out: the item afterwards. */
 static enum kr_err apply(struct kr_session *s, struct kr_item *it, enum decision d,
                          const json_t *edit, const char *reason, struct kr_item **out)
@@ -157,6 +181,8 @@ KR_HANDLER(handle_moderate)
 		rc = KR_ENOTFOUND; /* not pending, or not a moderator there */
 	if (rc == KR_ENOTFOUND)
 		snprintf(err, errlen, "no pending item '%.32s' in a circle you moderate", id);
+	if (rc == KR_OK && edit)
+		rc = merge_practice(it, edit, err, errlen);
 	if (rc == KR_OK)
 		rc = apply(s, it, d, edit, reason, &after);
 	if (rc != KR_OK)

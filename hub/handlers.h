@@ -31,6 +31,7 @@ KR_HANDLER(handle_moderate);
 KR_HANDLER(handle_sight);
 KR_HANDLER(handle_lookup);
 KR_HANDLER(handle_export);
+KR_HANDLER(handle_search);
 
 /*
  * Resolve a circle key the session may follow. An unknown circle and one

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "practice.h"
 #include "utf8.h"
 
 #define TITLE_MAX_CHARS 200
@@ -249,23 +250,23 @@ enum kr_err item_check_text(const json_t *item, bool required, char *err, size_t
 }
 
 static const struct kr_field edit_fields[] = {
-    {"title", KR_F_STRING, false},
-    {"body", KR_F_STRING, false},
-    {"indicators", KR_F_ARRAY, false},
-    {"tags", KR_F_ARRAY, false},
+    {"title", KR_F_STRING, false},     {"body", KR_F_STRING, false},
+    {"indicators", KR_F_ARRAY, false}, {"tags", KR_F_ARRAY, false},
+    {"practice", KR_F_OBJECT, false},
 };
 
 enum kr_err item_check_edit(const json_t *edit, const struct kr_ind_benign *benign, json_t **out,
                             char *err, size_t errlen)
 {
-	json_t *norm = NULL, *indicators = NULL;
+	json_t *norm = NULL, *indicators = NULL, *practice = NULL;
 	enum kr_err rc;
 
 	*out = NULL;
 	rc = kr_fields_check(edit, edit_fields, NF(edit_fields), false, err, errlen);
 	if (rc == KR_OK && json_object_size(edit) == 0) {
 		snprintf(err, errlen,
-		         "edit must change at least one of title, body, indicators, tags");
+		         "edit must change at least one of title, body, indicators, tags, "
+		         "practice");
 		rc = KR_EINVAL;
 	}
 	if (rc == KR_OK)
@@ -275,10 +276,13 @@ enum kr_err item_check_edit(const json_t *edit, const struct kr_ind_benign *beni
 	if (rc == KR_OK && json_object_get(edit, "indicators"))
 		rc = item_check_indicators(json_object_get(edit, "indicators"), benign, &indicators,
 		                           err, errlen);
+	if (rc == KR_OK && json_object_get(edit, "practice"))
+		rc = practice_check_edit(json_object_get(edit, "practice"), &practice, err, errlen);
 	if (rc != KR_OK)
 		goto out;
 	norm = json_copy((json_t *)edit);
-	if (!norm || (indicators && json_object_set(norm, "indicators", indicators) != 0)) {
+	if (!norm || (indicators && json_object_set(norm, "indicators", indicators) != 0) ||
+	    (practice && json_object_set(norm, "practice", practice) != 0)) {
 		rc = KR_EINTERNAL;
 		goto out;
 	}
@@ -287,6 +291,7 @@ enum kr_err item_check_edit(const json_t *edit, const struct kr_ind_benign *beni
 out:
 	json_decref(norm);
 	json_decref(indicators);
+	json_decref(practice);
 	return rc;
 }
 

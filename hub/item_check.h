@@ -36,9 +36,11 @@ enum kr_err item_check_indicators(const json_t *in, const struct kr_ind_benign *
 /* Check a tags array (NULL passes). */
 enum kr_err item_check_tags(const json_t *tags, char *err, size_t errlen);
 
-/* Check a moderator's edit {title?, body?, indicators?, tags?} (at least one
- * field); on success *out is a new normalised copy (indicators as above,
- * benign as there). */
+/* Check a moderator's edit {title?, body?, indicators?, tags?, practice?}
+ * (at least one field; practice: some of its fields, see practice.h); on
+ * success *out is a new normalised copy (indicators as above, benign as
+ * there). Whether the item may carry a practice is for the caller, who
+ * knows its kind, to check. */
 enum kr_err item_check_edit(const json_t *edit, const struct kr_ind_benign *benign, json_t **out,
                             char *err, size_t errlen);
 

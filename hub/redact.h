@@ -185,6 +185,13 @@ json_t *redact_findings_public(const json_t *findings);
 const char *redact_size_band(long employees);
 
 /*
+ * The canonical spelling of a size band label: one of the bands above,
+ * written with the en dash or with an ASCII hyphen ("500-999"). Static
+ * string; NULL when label is NULL or not a band.
+ */
+const char *redact_size_band_label(const char *label);
+
+/*
  * The coarsened organisation profile others may see. profile (borrowed) is
  * an object with optional "industry" (string), "employees" (integer) and
  * "region" (ISO 3166-2:JP prefecture "JP-13", or one of the region names
