@@ -18,6 +18,27 @@ static const char *const ind_type_names[] = {NULL,    "ipv4", "ipv6", "cidr",   
                                              "email", "md5",  "sha1", "sha256", "cve",    "asn"};
 static const char *const ind_role_names[] = {NULL, "attacker", "victim", "unknown"};
 static const char *const severity_names[] = {NULL, "info", "low", "medium", "high", "critical"};
+static const char *const maturity_names[] = {NULL, "A", "B", "C"};
+static const char *const sector_names[] = {
+    NULL,         "finance",      "energy",    "telecom",  "transport",
+    "healthcare", "government",   "water",     "chemical", "manufacturing",
+    "retail",     "construction", "education", "services", "other"};
+static const char *const sector_labels_ja[] = {
+    NULL,   "金融", "エネルギー", "情報通信", "運輸・物流", "医療",     "政府・行政", "水道",
+    "化学", "製造", "小売・流通", "建設",     "教育・研究", "サービス", "その他"};
+static const char *const directive_labels_ja[] = {
+    NULL,
+    "リスク認識・方針策定", /* 1: サイバーセキュリティリスクの認識、組織全体での対応方針の策定 */
+    "管理体制の構築",       /* 2: サイバーセキュリティリスク管理体制の構築 */
+    "資源の確保",           /* 3: 対策のための資源（予算、人材等）の確保 */
+    "リスク把握・対応計画", /* 4: リスクの把握とリスク対応に関する計画の策定 */
+    "対策の仕組みの構築",   /* 5: リスクに効果的に対応する仕組みの構築 */
+    "PDCAによる継続的改善", /* 6: PDCAサイクルによる対策の継続的改善 */
+    "緊急対応体制",         /* 7: インシデント発生時の緊急対応体制の整備 */
+    "事業継続・復旧体制",   /* 8: 被害に備えた事業継続・復旧体制の整備 */
+    "サプライチェーン対策", /* 9: サプライチェーン全体の状況把握及び対策 */
+    "情報の収集・共有・開示", /* 10: 情報の収集、共有及び開示の促進 */
+};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -56,3 +77,28 @@ KR_LABEL_FUNCS(enum kr_status, kr_status, status_names)
 KR_LABEL_FUNCS(enum kr_ind_type, kr_ind_type, ind_type_names)
 KR_LABEL_FUNCS(enum kr_ind_role, kr_ind_role, ind_role_names)
 KR_LABEL_FUNCS(enum kr_severity, kr_severity, severity_names)
+KR_LABEL_FUNCS(enum kr_maturity, kr_maturity, maturity_names)
+KR_LABEL_FUNCS(enum kr_sector, kr_sector, sector_names)
+
+_Static_assert(N(sector_names) == KR_SECTOR_COUNT + 1, "one name per sector");
+_Static_assert(N(sector_labels_ja) == N(sector_names), "one Japanese label per sector");
+_Static_assert(N(directive_labels_ja) == KR_DIRECTIVES + 1, "one label per directive");
+
+const char *kr_sector_label_ja(enum kr_sector v)
+{
+	return name_of(sector_labels_ja, N(sector_labels_ja), (int)v);
+}
+
+enum kr_sector kr_sector_from_text(const char *s)
+{
+	enum kr_sector v = kr_sector_parse(s);
+
+	return v != KR_SECTOR_NONE
+	           ? v
+	           : (enum kr_sector)lookup(sector_labels_ja, N(sector_labels_ja), s);
+}
+
+const char *kr_directive_label_ja(int d)
+{
+	return name_of(directive_labels_ja, N(directive_labels_ja), d);
+}

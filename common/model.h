@@ -82,6 +82,46 @@ enum kr_severity {
 	KR_SEV_CRITICAL,
 };
 
+/* Maturity category of a self-assessment (Cybersecurity Management
+ * Guidelines v3.0 self-assessments place a company in A, B or C). */
+enum kr_maturity {
+	KR_MATURITY_NONE = 0,
+	KR_MATURITY_A,
+	KR_MATURITY_B,
+	KR_MATURITY_C,
+};
+
+/*
+ * Sector (industry) of an organisation: the one vocabulary for the
+ * self-assessment benchmark's `sector` and practice reports' `industry`.
+ * Kept short on purpose: every extra sector splits a circle's benchmark
+ * into groups too small to release. Codes are the wire form; each has a
+ * Japanese label for people (kr_sector_label_ja).
+ */
+enum kr_sector {
+	KR_SECTOR_NONE = 0,
+	KR_SECTOR_FINANCE,       /* 金融 (banks, securities, insurance, credit) */
+	KR_SECTOR_ENERGY,        /* エネルギー (electricity, gas, oil) */
+	KR_SECTOR_TELECOM,       /* 情報通信 */
+	KR_SECTOR_TRANSPORT,     /* 運輸・物流 (rail, aviation, airports, ports, logistics) */
+	KR_SECTOR_HEALTHCARE,    /* 医療 */
+	KR_SECTOR_GOVERNMENT,    /* 政府・行政 */
+	KR_SECTOR_WATER,         /* 水道 */
+	KR_SECTOR_CHEMICAL,      /* 化学 */
+	KR_SECTOR_MANUFACTURING, /* 製造 */
+	KR_SECTOR_RETAIL,        /* 小売・流通 */
+	KR_SECTOR_CONSTRUCTION,  /* 建設 */
+	KR_SECTOR_EDUCATION,     /* 教育・研究 */
+	KR_SECTOR_SERVICES,      /* サービス */
+	KR_SECTOR_OTHER,         /* その他 */
+};
+
+#define KR_SECTOR_COUNT 14 /* KR_SECTOR_FINANCE .. KR_SECTOR_OTHER */
+
+/* The 10 directives (指示1..指示10) of the Cybersecurity Management
+ * Guidelines v3.0, numbered 1..KR_DIRECTIVES. */
+#define KR_DIRECTIVES 10
+
 /* Parse a label (exact, case-sensitive). NULL or unknown -> *_NONE. */
 enum kr_tlp kr_tlp_parse(const char *s);
 enum kr_kind kr_kind_parse(const char *s);
@@ -91,6 +131,8 @@ enum kr_status kr_status_parse(const char *s);
 enum kr_ind_type kr_ind_type_parse(const char *s);
 enum kr_ind_role kr_ind_role_parse(const char *s);
 enum kr_severity kr_severity_parse(const char *s);
+enum kr_maturity kr_maturity_parse(const char *s);
+enum kr_sector kr_sector_parse(const char *s);
 
 /* Canonical name of a value; static string. *_NONE and out-of-range -> NULL. */
 const char *kr_tlp_name(enum kr_tlp v);
@@ -101,5 +143,18 @@ const char *kr_status_name(enum kr_status v);
 const char *kr_ind_type_name(enum kr_ind_type v);
 const char *kr_ind_role_name(enum kr_ind_role v);
 const char *kr_severity_name(enum kr_severity v);
+const char *kr_maturity_name(enum kr_maturity v);
+const char *kr_sector_name(enum kr_sector v);
+
+/* Japanese label of a sector ("金融"); NULL for *_NONE and out of range. */
+const char *kr_sector_label_ja(enum kr_sector v);
+
+/* A sector from its code or its exact Japanese label (for files people
+ * write); *_NONE when neither matches. */
+enum kr_sector kr_sector_from_text(const char *s);
+
+/* Short Japanese label of directive d (1..KR_DIRECTIVES), e.g. 7 ->
+ * "緊急対応体制"; NULL out of range. The full titles are in README.md. */
+const char *kr_directive_label_ja(int d);
 
 #endif

@@ -47,6 +47,9 @@ static const struct setting settings[] = {
     {"history_max", SET_INT, OFF(history_max), "500", 1, 10000, true,
      "most items one history request returns"},
     {"log_level", SET_LOGLEVEL, OFF(log_level), "info", 0, 0, true, "error, warn, info or debug"},
+    {"benchmark_snapshot_s", SET_INT, OFF(benchmark_snapshot_s), "86400", 1, 30 * 86400, true,
+     "the assessment benchmark counts assessments as they stood at the start of each period "
+     "of this many seconds (aligned to 00:00 JST)"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))

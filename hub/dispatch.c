@@ -30,6 +30,9 @@ const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"decide", handle_decide, KR_ACCESS_WRITE, true},
     {"moderation", handle_moderation, KR_ACCESS_READ, true},
     {"moderate", handle_moderate, KR_ACCESS_WRITE, true},
+    {"assess_submit", handle_assess_submit, KR_ACCESS_SELF, true},
+    {"assess_mine", handle_assess_mine, KR_ACCESS_SELF, true},
+    {"assess_benchmark", handle_assess_benchmark, KR_ACCESS_AGGREGATE, true},
 };
 
 const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);

@@ -28,6 +28,9 @@ KR_HANDLER(handle_requests);
 KR_HANDLER(handle_decide);
 KR_HANDLER(handle_moderation);
 KR_HANDLER(handle_moderate);
+KR_HANDLER(handle_assess_submit);
+KR_HANDLER(handle_assess_mine);
+KR_HANDLER(handle_assess_benchmark);
 
 /*
  * Resolve a circle key the session may follow. An unknown circle and one
