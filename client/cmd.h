@@ -10,6 +10,7 @@
  *	cmd_share.c      forward, retract
  *	cmd_request.c    request, requests, decide
  *	cmd_moderate.c   moderate (list, show, approve, reject, edit)
+ *	cmd_assess.c     assess (submit, mine, benchmark)
  */
 #ifndef KAIRAN_CMD_H
 #define KAIRAN_CMD_H
@@ -29,5 +30,6 @@ extern const struct cli_cmd cmd_request;
 extern const struct cli_cmd cmd_requests;
 extern const struct cli_cmd cmd_decide;
 extern const struct cli_cmd cmd_moderate;
+extern const struct cli_cmd cmd_assess;
 
 #endif
