@@ -54,8 +54,8 @@ static void civil(int64_t z, int *y, int *m, int *d)
 }
 
 /* Print a hub time ("2026-11-21T15:00:00Z") as "2026-11-22 00:00 JST";
- * anything else as it came. */
-static void print_jst(const char *iso)
+ * anything else as it came. Returns the columns printed. */
+static int print_jst(const char *iso)
 {
 	int y, mo, d, h, mi, s, n = 0;
 	int64_t t;
@@ -63,12 +63,16 @@ static void print_jst(const char *iso)
 	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &s, &n) != 6 ||
 	    n != (int)strlen(iso)) {
 		cli_print_text(stdout, iso ? iso : "-", true);
-		return;
+		return cli_text_width(iso ? iso : "-");
 	}
 	t = as_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s + JST_OFFSET;
 	civil(t >= 0 ? t / 86400 : (t - 86399) / 86400, &y, &mo, &d);
 	t = ((t % 86400) + 86400) % 86400;
-	printf("%04d-%02d-%02d %02d:%02d JST", y, mo, d, (int)(t / 3600), (int)(t / 60 % 60));
+	printf("%04d-%02d-%02d %02d:%02d", y, mo, d, (int)(t / 3600), (int)(t / 60 % 60));
+	if (s)
+		printf(":%02d", s); /* only short snapshot periods (tests) land off the minute */
+	fputs(" JST", stdout);
+	return s ? 23 : 20;
 }
 
 /* "金融 (finance)" for a sector code; the code alone when unknown. */
@@ -221,12 +225,22 @@ static void mine_print_history(const json_t *r)
 {
 	const json_t *list = json_object_get(r, "history"), *e;
 	size_t i;
+	int wby = 4;
 
 	if (json_array_size(list) == 0) {
 		mine_print_current(r);
 		return;
 	}
-	printf("%-22s%-12s%-5s%-22s", "SUBMITTED", "BY", "MAT", "SECTOR");
+	json_array_foreach(list, i, e)
+	{
+		int w = cli_text_width(json_string_value(json_object_get(e, "submitted_by"))) + 2;
+
+		if (w > wby)
+			wby = w;
+	}
+	printf("%-24s", "SUBMITTED");
+	cli_print_cell(stdout, "BY", wby);
+	printf("%-5s%-14s", "MAT", "SECTOR");
 	for (int d = 1; d <= KR_DIRECTIVES; d++)
 		printf("%5d", d);
 	fputc('\n', stdout);
@@ -235,14 +249,16 @@ static void mine_print_history(const json_t *r)
 		const char *by = json_string_value(json_object_get(e, "submitted_by")), *ja;
 		char sector[64];
 
-		print_jst(json_string_value(json_object_get(e, "submitted")));
-		fputs(json_is_true(json_object_get(e, "current")) ? "* " : "  ", stdout);
-		cli_print_cell(stdout, by ? by : "-", 12);
+		int w = print_jst(json_string_value(json_object_get(e, "submitted")));
+
+		printf("%-*s", w < 22 ? 24 - w : 2,
+		       json_is_true(json_object_get(e, "current")) ? "*" : "");
+		cli_print_cell(stdout, by ? by : "-", wby);
 		cli_print_cell(stdout, json_string_value(json_object_get(e, "maturity")), 5);
 		ja = kr_sector_label_ja(
 		    kr_sector_parse(json_string_value(json_object_get(e, "sector"))));
 		snprintf(sector, sizeof(sector), "%s", ja ? ja : "-");
-		cli_print_cell(stdout, sector, 22);
+		cli_print_cell(stdout, sector, 14);
 		for (int d = 1; d <= KR_DIRECTIVES; d++) {
 			char key[4], v[16];
 
@@ -350,6 +366,14 @@ static int bench_cols(const json_t *breakdown, bool sector, struct bench_col *co
 	return n;
 }
 
+/* The width of a column: its heading and two spaces, at least CELL_WIDTH. */
+static int bench_width(const char *head)
+{
+	int w = cli_text_width(head) + 2;
+
+	return w > CELL_WIDTH ? w : CELL_WIDTH;
+}
+
 /* "2.8 ±1.4" for directive d of a released group. */
 static void bench_cell(const json_t *group, int d, char buf[32])
 {
@@ -412,10 +436,7 @@ static void bench_print(const json_t *r)
 	cli_print_cell(stdout, "DIRECTIVE", LABEL_WIDTH);
 	cli_print_cell(stdout, "YOURS", 7);
 	for (int c = 0; c < n; c++)
-		cli_print_cell(stdout, cols[c].head,
-		               cli_text_width(cols[c].head) + 2 > CELL_WIDTH
-		                   ? cli_text_width(cols[c].head) + 2
-		                   : CELL_WIDTH);
+		cli_print_cell(stdout, cols[c].head, c == n - 1 ? 0 : bench_width(cols[c].head));
 	fputc('\n', stdout);
 	for (int d = 1; d <= KR_DIRECTIVES; d++) {
 		char key[4], v[16], cell[32];
@@ -425,10 +446,8 @@ static void bench_print(const json_t *r)
 		print_directive(d, LABEL_WIDTH);
 		cli_print_cell(stdout, v, 7);
 		for (int c = 0; c < n; c++) {
-			int w = cli_text_width(cols[c].head) + 2;
-
 			bench_cell(cols[c].group, d, cell);
-			cli_print_cell(stdout, cell, w > CELL_WIDTH ? w : CELL_WIDTH);
+			cli_print_cell(stdout, cell, c == n - 1 ? 0 : bench_width(cols[c].head));
 		}
 		fputc('\n', stdout);
 	}

@@ -191,9 +191,8 @@ static json_t *group_json(const struct kr_bench_group *g, const char *name)
 {
 	json_t *o, *dirs;
 
-	o = json_pack("{s:b}", "released", g->released);
-	if (o && name && json_object_set_new(o, "group", json_string(name)) != 0)
-		goto fail;
+	o = name ? json_pack("{s:s, s:b}", "group", name, "released", g->released)
+	         : json_pack("{s:b}", "released", g->released);
 	if (!o || !g->released)
 		return o;
 	dirs = json_array();
