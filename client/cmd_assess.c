@@ -7,7 +7,7 @@
  *	mine --circle C [--history]     (message `assess_mine`)
  *	benchmark --circle C            (message `assess_benchmark`)
  *
- * The file's sector may be its Japanese label ("金融"); it is sent as the
+ * The file's sector may be its Japanese label ("金融・保険"); it is sent as the
  * code. Everything else in the file is the hub's to judge, and its error
  * (naming the directive or field) is what the user sees. Times are shown in
  * JST, the benchmark as a table of directives (指示1..指示10 with short
@@ -75,7 +75,7 @@ static int print_jst(const char *iso)
 	return s ? 23 : 20;
 }
 
-/* "金融 (finance)" for a sector code; the code alone when unknown. */
+/* "金融・保険 (finance)" for a sector code; the code alone when unknown. */
 static void print_sector(FILE *f, const char *code)
 {
 	const char *ja = kr_sector_label_ja(kr_sector_parse(code));
@@ -499,12 +499,15 @@ static const struct cli_cmd assess_submit = {
     "previous ones stay in its history (assess mine --history). FILE ('-' for\n"
     "standard input) holds e.g.\n"
     "  {\"scores\": {\"1\": 3.5, \"2\": 3.0, ..., \"10\": 2.5},\n"
-    "   \"maturity\": \"B\", \"sector\": \"金融\"}\n"
-    "(see client/examples/assessment-a.json). sector is a code (finance,\n"
-    "energy, telecom, transport, healthcare, government, water, chemical,\n"
-    "manufacturing, retail, construction, education, services, other) or its\n"
-    "Japanese label (金融, エネルギー, 情報通信, 運輸・物流, 医療, 政府・行政,\n"
-    "水道, 化学, 製造, 小売・流通, 建設, 教育・研究, サービス, その他).\n"
+    "   \"maturity\": \"B\", \"sector\": \"金融・保険\"}\n"
+    "(see client/examples/assessment-a.json). sector is a code, its short\n"
+    "Japanese label or its JSIC name (日本標準産業分類):\n"
+    "  agriculture 農林水産, construction 建設, manufacturing 製造,\n"
+    "  energy エネルギー・水道, it-telecom 情報通信, transport 運輸・郵便,\n"
+    "  retail 卸売・小売, finance 金融・保険, real-estate 不動産,\n"
+    "  services サービス, hospitality 宿泊・飲食, healthcare 医療・福祉,\n"
+    "  education 教育, government 公務, other その他\n"
+    "(the same vocabulary as practice reports' industry).\n"
     "A bad file is refused with the field named, and nothing is stored.\n"
     "Members and moderators of a circle submit; observers cannot.\n"
     "Nobody outside your organisation ever sees these scores: others see only\n"

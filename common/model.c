@@ -20,12 +20,29 @@ static const char *const ind_role_names[] = {NULL, "attacker", "victim", "unknow
 static const char *const severity_names[] = {NULL, "info", "low", "medium", "high", "critical"};
 static const char *const maturity_names[] = {NULL, "A", "B", "C"};
 static const char *const sector_names[] = {
-    NULL,         "finance",      "energy",    "telecom",  "transport",
-    "healthcare", "government",   "water",     "chemical", "manufacturing",
-    "retail",     "construction", "education", "services", "other"};
+    NULL,         "agriculture", "construction", "manufacturing", "energy",   "it-telecom",
+    "transport",  "retail",      "finance",      "real-estate",   "services", "hospitality",
+    "healthcare", "education",   "government",   "other"};
 static const char *const sector_labels_ja[] = {
-    NULL,   "金融", "エネルギー", "情報通信", "運輸・物流", "医療",     "政府・行政", "水道",
-    "化学", "製造", "小売・流通", "建設",     "教育・研究", "サービス", "その他"};
+    NULL,         "農林水産",   "建設",       "製造",   "エネルギー・水道", "情報通信",
+    "運輸・郵便", "卸売・小売", "金融・保険", "不動産", "サービス",         "宿泊・飲食",
+    "医療・福祉", "教育",       "公務",       "その他"};
+static const char *const sector_jsic_ja[] = {NULL,
+                                             "農林水産業",
+                                             "建設業",
+                                             "製造業",
+                                             "電気・ガス・熱供給・水道業",
+                                             "情報通信業",
+                                             "運輸業・郵便業",
+                                             "卸売業・小売業",
+                                             "金融業・保険業",
+                                             "不動産業・物品賃貸業",
+                                             "学術研究・専門・技術サービス業、その他のサービス業",
+                                             "宿泊業・飲食サービス業",
+                                             "医療・福祉",
+                                             "教育・学習支援業",
+                                             "公務",
+                                             "その他"};
 static const char *const directive_labels_ja[] = {
     NULL,
     "リスク認識・方針策定", /* 1: サイバーセキュリティリスクの認識、組織全体での対応方針の策定 */
@@ -82,6 +99,7 @@ KR_LABEL_FUNCS(enum kr_sector, kr_sector, sector_names)
 
 _Static_assert(N(sector_names) == KR_SECTOR_COUNT + 1, "one name per sector");
 _Static_assert(N(sector_labels_ja) == N(sector_names), "one Japanese label per sector");
+_Static_assert(N(sector_jsic_ja) == N(sector_names), "one JSIC name per sector");
 _Static_assert(N(directive_labels_ja) == KR_DIRECTIVES + 1, "one label per directive");
 
 const char *kr_sector_label_ja(enum kr_sector v)
@@ -89,13 +107,20 @@ const char *kr_sector_label_ja(enum kr_sector v)
 	return name_of(sector_labels_ja, N(sector_labels_ja), (int)v);
 }
 
+const char *kr_sector_jsic_ja(enum kr_sector v)
+{
+	return name_of(sector_jsic_ja, N(sector_jsic_ja), (int)v);
+}
+
 enum kr_sector kr_sector_from_text(const char *s)
 {
-	enum kr_sector v = kr_sector_parse(s);
+	int v = lookup(sector_names, N(sector_names), s);
 
-	return v != KR_SECTOR_NONE
-	           ? v
-	           : (enum kr_sector)lookup(sector_labels_ja, N(sector_labels_ja), s);
+	if (!v)
+		v = lookup(sector_labels_ja, N(sector_labels_ja), s);
+	if (!v)
+		v = lookup(sector_jsic_ja, N(sector_jsic_ja), s);
+	return (enum kr_sector)v;
 }
 
 const char *kr_directive_label_ja(int d)

@@ -82,7 +82,7 @@ static void tally_add(struct tally *t, const struct kr_bench_row *r)
 static bool row_valid(const struct kr_bench_row *r)
 {
 	if (r->maturity < KR_MATURITY_A || r->maturity > KR_MATURITY_C ||
-	    r->sector < KR_SECTOR_FINANCE || (int)r->sector > N_SECTOR)
+	    r->sector < KR_SECTOR_AGRICULTURE || (int)r->sector > N_SECTOR)
 		return false;
 	for (int d = 0; d < KR_DIRECTIVES; d++)
 		if (r->score[d] < KR_SCORE_MIN || r->score[d] > KR_SCORE_MAX)

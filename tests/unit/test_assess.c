@@ -92,7 +92,7 @@ static const struct {
      "maturity: must be a string"},
     {"no sector", DOC(ALL30, ",\"maturity\":\"A\""), KR_EINVAL, "sector: missing"},
     {"unknown sector", DOC(ALL30, ",\"maturity\":\"A\",\"sector\":\"banking\""), KR_ELABEL,
-     "sector: unknown sector 'banking' (one of: finance, energy"},
+     "sector: unknown sector 'banking' (one of: agriculture, construction"},
     {"Japanese sector label on the wire", DOC(ALL30, ",\"maturity\":\"A\",\"sector\":\"金融\""),
      KR_ELABEL, "unknown sector"},
     {"unknown field", DOC(ALL30, OK_REST ",\"note\":\"x\""), KR_EFIELD, "unknown field 'note'"},
@@ -188,7 +188,12 @@ static void test_vocabulary(void)
 	}
 	CHECK_NULL(kr_sector_name(KR_SECTOR_NONE));
 	CHECK_NULL(kr_sector_name((enum kr_sector)(KR_SECTOR_COUNT + 1)));
-	CHECK_EQ_INT(kr_sector_from_text("金融"), KR_SECTOR_FINANCE);
+	CHECK_EQ_INT(kr_sector_from_text("金融・保険"), KR_SECTOR_FINANCE);
+	CHECK_EQ_INT(kr_sector_from_text("金融業・保険業"), KR_SECTOR_FINANCE);
+	CHECK_EQ_INT(kr_sector_from_text("it-telecom"), KR_SECTOR_IT_TELECOM);
+	CHECK_EQ_INT(kr_sector_from_text("金融"), KR_SECTOR_NONE); /* exact labels only */
+	for (int i = 1; i <= KR_SECTOR_COUNT; i++)
+		CHECK_EQ_INT(kr_sector_from_text(kr_sector_jsic_ja((enum kr_sector)i)), i);
 	CHECK_EQ_INT(kr_sector_from_text("Finance"), KR_SECTOR_NONE);
 	CHECK_EQ_INT(kr_sector_from_text(NULL), KR_SECTOR_NONE);
 	CHECK_EQ_INT(kr_sector_from_text(""), KR_SECTOR_NONE);

@@ -25,7 +25,7 @@
 
 #define FIN   KR_SECTOR_FINANCE
 #define ENE   KR_SECTOR_ENERGY
-#define TEL   KR_SECTOR_TELECOM
+#define TEL   KR_SECTOR_IT_TELECOM
 #define MAN   KR_SECTOR_MANUFACTURING
 #define OTHER KR_SECTOR_OTHER
 
@@ -403,6 +403,30 @@ static void test_twelve(void)
 	CHECK_EQ_INT(b.overall.mean[4], 30);
 }
 
+/* Every maturity and every sector of the vocabulary is counted. */
+static void test_every_label(void)
+{
+	struct kr_bench_row rows[5];
+	struct kr_bench b;
+
+	check_case("every label");
+	for (int m = KR_MATURITY_A; m <= KR_MATURITY_C; m++) {
+		for (int sec = 1; sec <= KR_SECTOR_COUNT; sec++) {
+			for (int i = 0; i < 5; i++) {
+				rows[i].maturity = (enum kr_maturity)m;
+				rows[i].sector = (enum kr_sector)sec;
+				for (int d = 0; d < KR_DIRECTIVES; d++)
+					rows[i].score[d] = 10 + 10 * i;
+			}
+			bench_compute(rows, 5, 5, &b);
+			CHECK(b.maturity[m].released && b.maturity[m].n == 5);
+			CHECK(b.sector[sec].released && b.sector[sec].n == 5);
+			CHECK_EQ_INT(b.sector[sec].mean[0], 30);
+			CHECK_EQ_INT(b.sector[sec].sd[0], 14); /* sqrt(2) */
+		}
+	}
+}
+
 /* Invalid rows (which the store never holds) are not counted. */
 static void test_invalid_rows(void)
 {
@@ -571,6 +595,7 @@ int main(void)
 	test_cutoff_threshold();
 	test_scenarios();
 	test_twelve();
+	test_every_label();
 	test_invalid_rows();
 	test_property();
 	return check_finish();
