@@ -70,7 +70,7 @@ static int print_jst(const char *iso)
 	t = ((t % 86400) + 86400) % 86400;
 	printf("%04d-%02d-%02d %02d:%02d", y, mo, d, (int)(t / 3600), (int)(t / 60 % 60));
 	if (s)
-		printf(":%02d", s); /* only short snapshot periods (tests) land off the minute */
+		printf(":%02d", s); /* seconds only when off the minute */
 	fputs(" JST", stdout);
 	return s ? 23 : 20;
 }
@@ -238,9 +238,9 @@ static void mine_print_history(const json_t *r)
 		if (w > wby)
 			wby = w;
 	}
-	printf("%-24s", "SUBMITTED");
+	printf("%-26s", "SUBMITTED");
 	cli_print_cell(stdout, "BY", wby);
-	printf("%-5s%-14s", "MAT", "SECTOR");
+	printf("%-5s%-18s", "MAT", "SECTOR");
 	for (int d = 1; d <= KR_DIRECTIVES; d++)
 		printf("%5d", d);
 	fputc('\n', stdout);
@@ -251,14 +251,14 @@ static void mine_print_history(const json_t *r)
 
 		int w = print_jst(json_string_value(json_object_get(e, "submitted")));
 
-		printf("%-*s", w < 22 ? 24 - w : 2,
+		printf("%-*s", w < 24 ? 26 - w : 2,
 		       json_is_true(json_object_get(e, "current")) ? "*" : "");
 		cli_print_cell(stdout, by ? by : "-", wby);
 		cli_print_cell(stdout, json_string_value(json_object_get(e, "maturity")), 5);
 		ja = kr_sector_label_ja(
 		    kr_sector_parse(json_string_value(json_object_get(e, "sector"))));
 		snprintf(sector, sizeof(sector), "%s", ja ? ja : "-");
-		cli_print_cell(stdout, sector, 14);
+		cli_print_cell(stdout, sector, 18);
 		for (int d = 1; d <= KR_DIRECTIVES; d++) {
 			char key[4], v[16];
 
