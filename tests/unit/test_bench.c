@@ -31,7 +31,6 @@
 
 #define MAX_ROWS 64
 #define MAX_CELL 8
-#define NOGROUP  (-1)
 
 /* ---- rounding, cutoff, threshold -------------------------------------- */
 
@@ -127,8 +126,8 @@ struct cell {
 	int scores[KR_DIRECTIVES];
 };
 
-/* An expected released group; n == 0 ends a list. mean/sd of directive 1
- * only when mean1 > 0. */
+/* An expected released group (n == 0 ends a list): its size and directive
+ * 1's mean and spread in tenths, computed by hand. */
 struct want_group {
 	int group; /* maturity or sector value; 0 for overall */
 	int64_t n;
