@@ -53,6 +53,9 @@ static const struct setting settings[] = {
      "GeoLite2 ASN database (.mmdb): autonomous system of IP indicators"},
     {"benign_file", SET_STR, OFF(benign_file), NULL, 0, 0, true,
      "known-benign indicator values, one 'TYPE VALUE [# reason]' per line; flagged, not dropped"},
+    {"benchmark_snapshot_s", SET_INT, OFF(benchmark_snapshot_s), "86400", 1, 30 * 86400, true,
+     "the assessment benchmark counts assessments as they stood at the start of each period "
+     "of this many seconds (aligned to 00:00 JST)"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))

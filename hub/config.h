@@ -29,6 +29,7 @@ struct kr_config {
 	char *geoip_city;  /* GeoIP2/GeoLite2 City or Country .mmdb, or NULL */
 	char *geoip_asn;   /* GeoLite2 ASN .mmdb, or NULL */
 	char *benign_file; /* operator's known-benign indicator values, or NULL */
+	int64_t benchmark_snapshot_s; /* assessment benchmark period, aligned to 00:00 JST */
 };
 
 /* Fill cfg with the defaults of the settings table. */
