@@ -8,34 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model.h"
 #include "proto.h"
 #include "redact.h"
 
 const char *const kr_practice_texts[3] = {"situation", "steps", "outcome"};
-
-/*
- * Industries, after the major divisions of the Japan Standard Industrial
- * Classification (日本標準産業分類), merged where the practice collection
- * does not tell them apart. README.md ("Practice reports") lists them with
- * their Japanese names; keep both in step.
- */
-static const char *const industries[] = {
-    "agriculture",   /* 農林水産業 */
-    "construction",  /* 建設業 */
-    "manufacturing", /* 製造業 */
-    "energy",        /* 電気・ガス・熱供給・水道業 */
-    "it-telecom",    /* 情報通信業 */
-    "transport",     /* 運輸業・郵便業 */
-    "retail",        /* 卸売業・小売業 */
-    "finance",       /* 金融業・保険業 */
-    "real-estate",   /* 不動産業・物品賃貸業 */
-    "services",    /* 学術研究・専門・技術サービス業、その他のサービス業 */
-    "hospitality", /* 宿泊業・飲食サービス業 */
-    "healthcare",  /* 医療・福祉 */
-    "education",   /* 教育・学習支援業 */
-    "government",  /* 公務・地方公共団体 */
-    "other",       /* その他 */
-};
 
 /* Target readers, as the practice collection names its audiences. */
 static const char *const readers[] = {"executives", "ciso", "staff"};
@@ -50,16 +27,26 @@ static bool in_list(const char *const *list, size_t n, const char *s)
 	return false;
 }
 
+/* Industries are the sectors of common/model.h (the major divisions of the
+ * Japan Standard Industrial Classification), shared with self-assessments. */
 bool practice_industry_known(const char *s)
 {
-	return in_list(industries, NF(industries), s);
+	return s && kr_sector_parse(s) != KR_SECTOR_NONE;
 }
 
 const char *practice_industry_list(void)
 {
-	return "agriculture, construction, manufacturing, energy, it-telecom, transport, retail, "
-	       "finance, real-estate, services, hospitality, healthcare, education, government, "
-	       "other";
+	static char list[256];
+
+	if (!list[0]) {
+		for (int v = 1; v <= KR_SECTOR_COUNT; v++) {
+			size_t n = strlen(list);
+
+			snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "",
+			         kr_sector_name((enum kr_sector)v));
+		}
+	}
+	return list;
 }
 
 /* Every member a practice object may have; `required` applies to a whole
