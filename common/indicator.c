@@ -181,9 +181,8 @@ static const struct {
     {"(@)", "@"},     {"{@}", "@"},   {"[at]", "@"}, {"(at)", "@"}, {"{at}", "@"},
 };
 
-/* Copy s[0..n) to out with the defanged forms refanged (see indicator.h);
- * words: also " dot " between two non-blank characters. */
-static void refang(const char *s, size_t n, bool words, struct buf *out)
+/* One pass of refang() (below). */
+static void refang_once(const char *s, size_t n, bool words, struct buf *out)
 {
 	size_t i = 0;
 
@@ -228,6 +227,45 @@ static void refang(const char *s, size_t n, bool words, struct buf *out)
 		}
 		put_c(out, s[i++]);
 	}
+}
+
+/*
+ * Copy s[0..n) to out with the defanged forms refanged (see indicator.h);
+ * words: also " dot " between two non-blank characters. Passes repeat until
+ * nothing changes, so that a refanged value refangs to itself ("[[.]]"
+ * becomes "[.]" in one pass, "." in two): normalising is idempotent, which
+ * correlation by value relies on. Every replacement shortens the text, so
+ * this ends after at most n passes.
+ */
+static void refang(const char *s, size_t n, bool words, struct buf *out)
+{
+	char *a = malloc(n + 1), *b = malloc(n + 1);
+	struct buf cur = {a, 0, n + 1, false};
+
+	if (!a || !b) {
+		out->over = true; /* out of memory: reported as too large */
+		goto out;
+	}
+	refang_once(s, n, words, &cur);
+	while (!cur.over) {
+		struct buf next = {b, 0, n + 1, false};
+		char *t;
+
+		refang_once(cur.p, cur.n, words, &next);
+		if (next.over || next.n == cur.n)
+			break;
+		t = a;
+		a = b;
+		b = t;
+		cur = next;
+	}
+	if (cur.over)
+		out->over = true;
+	else
+		put(out, cur.p, cur.n);
+out:
+	free(a);
+	free(b);
 }
 
 /* The first non-ASCII byte of s[0..n), or n. */

@@ -147,6 +147,10 @@ static const struct norm_case norm_cases[] = {
     OK(URL, "hXXp://evil[.]example/a[.]php", "http://evil.example/a.php"),
     OK(URL, "hxxps[://]evil[.]example/x", "https://evil.example/x"),
     OK(URL, "hxxp[:]//evil[.]example", "http://evil.example"),
+    /* nested and escaped forms refang until nothing changes (idempotence;
+     * found by fuzz.indicator) */
+    OK(URL, "http://evil.example/a[[.]]b", "http://evil.example/a.b"),
+    OK(URL, "http://evil.example/B\\\\\\.\\x", "http://evil.example/B.\\x"),
     OK(URL, "hxxps://evil[.]example[:]8443/a", "https://evil.example:8443/a"),
     OK(URL, "HXXPS://EVIL[DOT]EXAMPLE/A", "https://evil.example/A"),
     OK(URL, "fxp://files[.]evil[.]example/a.zip", "ftp://files.evil.example/a.zip"),
