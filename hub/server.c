@@ -238,6 +238,12 @@ static void reload_config(struct kr_server *srv, const char *path)
 	srv->cfg->log_level = fresh.log_level;
 	fresh.log_level = NULL;
 	kr_log_set_level((enum kr_log_level)kr_log_level_parse(srv->cfg->log_level));
+	free(srv->cfg->geoip_city);
+	srv->cfg->geoip_city = fresh.geoip_city;
+	fresh.geoip_city = NULL;
+	free(srv->cfg->geoip_asn);
+	srv->cfg->geoip_asn = fresh.geoip_asn;
+	fresh.geoip_asn = NULL;
 	config_free(&fresh);
 	kr_log(KR_LOG_INFO, "SIGHUP: reloaded %s", path);
 }
@@ -276,6 +282,12 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 		return 1;
 	}
 	srv.data_version = store_data_version(st);
+	srv.geoip = geoip_new();
+	if (!srv.geoip) {
+		kr_log(KR_LOG_ERROR, "cannot start: out of memory");
+		goto out;
+	}
+	geoip_configure(srv.geoip, cfg->geoip_city, cfg->geoip_asn, false);
 	if (!cfg->tls)
 		kr_log(KR_LOG_WARN, "TLS is off (tls = off): tokens and reports cross the network "
 		                    "in clear; use this only behind a TLS-terminating proxy");
@@ -292,6 +304,7 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 		if (*reload) {
 			*reload = 0;
 			reload_config(&srv, config_path);
+			geoip_configure(srv.geoip, cfg->geoip_city, cfg->geoip_asn, true);
 			server_directory_changed(&srv); /* circle policies too */
 		}
 		if (lws_service(srv.ctx, 0) < 0)
@@ -304,5 +317,6 @@ out:
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
 	acl_free(srv.acl);
+	geoip_free(srv.geoip);
 	return rc;
 }
