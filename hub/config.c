@@ -51,6 +51,10 @@ static const struct setting settings[] = {
      "GeoIP2/GeoLite2 City or Country database (.mmdb): country of IP indicators"},
     {"geoip_asn", SET_STR, OFF(geoip_asn), NULL, 0, 0, true,
      "GeoLite2 ASN database (.mmdb): autonomous system of IP indicators"},
+    {"event_reminder_minutes", SET_INT, OFF(event_reminder_minutes), "1440", 1, 20160, true,
+     "remind attendees this many minutes before an event starts"},
+    {"trusted_proxies", SET_STR, OFF(trusted_proxies), NULL, 0, 0, false,
+     "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))

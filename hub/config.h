@@ -28,6 +28,11 @@ struct kr_config {
 	char *log_level;
 	char *geoip_city; /* GeoIP2/GeoLite2 City or Country .mmdb, or NULL */
 	char *geoip_asn;  /* GeoLite2 ASN .mmdb, or NULL */
+
+	/* Reminders this long before an event starts. */
+	int64_t event_reminder_minutes;
+	/* CIDRs of reverse proxies whose X-Forwarded-For is believed, or NULL. */
+	char *trusted_proxies;
 };
 
 /* Fill cfg with the defaults of the settings table. */

@@ -32,6 +32,10 @@ const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"moderate", handle_moderate, KR_ACCESS_WRITE, true},
     {"sight", handle_sight, KR_ACCESS_WRITE, true},
     {"lookup", handle_lookup, KR_ACCESS_READ, true},
+    {"event_update", handle_event_update, KR_ACCESS_WRITE, true},
+    {"event_cancel", handle_event_cancel, KR_ACCESS_WRITE, true},
+    {"rsvp", handle_rsvp, KR_ACCESS_WRITE, true},
+    {"attendees", handle_attendees, KR_ACCESS_READ, true},
 };
 
 const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);

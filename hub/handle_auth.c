@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "events.h"
 #include "handlers.h"
 #include "log.h"
 #include "server.h"
@@ -54,5 +55,6 @@ KR_HANDLER(handle_auth)
 	kr_log(KR_LOG_INFO, "session %s: authenticated as %s (%s)", s->peer, u->name, u->org_key);
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:s}", "type", "auth_ok", "ref", env->id,
 	                           "user", u->name, "org", u->org_key));
+	events_deliver_pending(s); /* event notices kept while the user was away */
 	return KR_OK;
 }

@@ -30,6 +30,14 @@ KR_HANDLER(handle_moderation);
 KR_HANDLER(handle_moderate);
 KR_HANDLER(handle_sight);
 KR_HANDLER(handle_lookup);
+KR_HANDLER(handle_event_update);
+KR_HANDLER(handle_event_cancel);
+KR_HANDLER(handle_rsvp);
+KR_HANDLER(handle_attendees);
+KR_HANDLER(handle_events);
+KR_HANDLER(handle_resources);
+KR_HANDLER(handle_resource_add);
+KR_HANDLER(handle_resource_remove);
 
 /*
  * Resolve a circle key the session may follow. An unknown circle and one
@@ -38,4 +46,14 @@ KR_HANDLER(handle_lookup);
  */
 enum kr_err handler_circle(struct kr_session *s, const char *key, int64_t *circle_id, char *err,
                            size_t errlen);
+
+/*
+ * Load an event the session may read (handle_event.c). With organise, the
+ * session must also be its organiser (policy_may_organise) and the event
+ * published. Errors: KR_ENOTFOUND (no such item), KR_EFORBIDDEN (may not
+ * read it, or not its organiser), KR_EINVAL (not an event, not published);
+ * err says which. *out: a new reference on success.
+ */
+enum kr_err handler_event(struct kr_session *s, const char *id, bool organise, struct kr_item **out,
+                          char *err, size_t errlen);
 #endif

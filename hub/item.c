@@ -57,6 +57,8 @@ struct kr_item *item_new(const struct kr_item_fields *f)
 		it->severity =
 		    kr_severity_parse(json_string_value(json_object_get(f->alert, "severity")));
 	}
+	if (json_is_object(f->event) && json_object_set(it->view, "event", f->event) != 0)
+		goto fail;
 	return it;
 fail:
 	json_decref(it->view);

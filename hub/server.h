@@ -29,6 +29,9 @@ struct kr_server {
 	uint64_t denials; /* deliveries refused by the gate at send time */
 	/* The MaxMind databases (geoip.h); reopened on SIGHUP. */
 	struct kr_geoip *geoip;
+
+	/* The next event reminder (events.c). */
+	lws_sorted_usec_list_t event_sul;
 };
 
 /*

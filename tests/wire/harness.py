@@ -942,8 +942,25 @@ def make_item(circle, tlp="GREEN", kind="threat", **fields):
     }
     if kind == "alert":
         item["alert"] = {"severity": "medium"}   # alerts need their details
+    if kind == "event":
+        item["event"] = event_details()          # and events theirs
     item.update(fields)
     return item
+
+
+def local_time(delta_seconds, utoff=9 * 3600):
+    """The wall-clock time delta_seconds from now at UTC offset utoff (JST by
+    default), as an event takes it: YYYY-MM-DDTHH:MM:SS."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + utoff + delta_seconds))
+
+
+def event_details(start_in=30 * 86400, hours=2, **fields):
+    """A valid post.item.event: in Kanagawa, starting start_in seconds from
+    now (Asia/Tokyo), lasting hours; fields override or add."""
+    ev = {"prefecture": "JP-14", "start": local_time(start_in),
+          "end": local_time(start_in + int(hours * 3600)), "audience": "mixed"}
+    ev.update(fields)
+    return ev
 
 
 def setup_two_circles(hub, suffix=""):

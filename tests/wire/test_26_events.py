@@ -1,0 +1,472 @@
+#!/usr/bin/python3
+"""26 events: regional study groups and seminars, end to end.
+
+An event is an item of kind event with an `event` object (PROTOCOL.md,
+"Events"). What is checked here, over the wire and with `kairan`:
+
+  - posting: every field reaches every read path, normalised, with its UTC
+    times; who may post (the policy's post.event); what the anonymiser does
+    (title and body scrubbed as always; organiser, contact and venue kept as
+    written at the standard level, scrubbed in a strict circle); bad fields
+    refused with the field named;
+  - update and cancel by the event's organiser only: the calendar sequence
+    goes up, subscribers get the new version under a fresh cursor, everyone
+    attending or waitlisted gets a notice, at once or on their next
+    connection; a cancelled event stays listed as cancelled;
+  - RSVP: capacity and waitlist, promotion on a cancellation (the promoted
+    person is told), many connections answering at once never overbook,
+    deadlines, who may answer (whoever may read the event; never anonymous,
+    never a revoked token), and the attendee list for the organiser alone.
+"""
+import os
+import sqlite3
+import threading
+import time
+import unittest
+
+import harness
+from harness import (HubTestCase, add_circle, anonymous, event_details, local_time, make_item,
+                     policy_doc)
+
+CIRCLE = "kanagawa-t26"
+CLOSED = "closed-t26"
+STRICT = "strict-t26"
+ORG = "yokohama-t26"      # the organiser's company
+MEMBERS = ("sakura-t26", "fuji-t26", "kanto-t26")
+OUTSIDER_ORG = "tsubaki-t26"
+
+JA_TITLE = "中小企業のためのセキュリティ勉強会（横浜・12月）"
+JA_BODY = ("ランサムウェア被害の実例と、バックアップ・多要素認証の始め方を紹介します。"
+           "横浜製作所の情報システム部が講師を務めます。")
+
+
+def event_item(circle=CIRCLE, tlp="CLEAR", **ev):
+    """A CLEAR event a month from now unless ev says otherwise."""
+    start_in = ev.pop("start_in", 30 * 86400)
+    hours = ev.pop("hours", 2)
+    return make_item(circle, tlp=tlp, kind="event", title=JA_TITLE, body=JA_BODY, indicators=[],
+                     tags=["study-group"], event=event_details(start_in, hours, **ev))
+
+
+def notices(msgs, event=None):
+    return [m for m in msgs if m.get("type") == "notice"
+            and (event is None or m.get("event") == event)]
+
+
+class EventsTest(HubTestCase):
+    @classmethod
+    def setUpClass(cls):
+        hub = cls.hub = cls.start_class_hub()
+        hub.admin("org", "add", ORG, "--name", "横浜製作所", "--name", "Yokohama Seisakusho",
+                  "--domain", "yokohama-seisakusho.example", "--person", "小林 健",
+                  "--industry", "manufacturing", "--employees", "320")
+        for org in MEMBERS + (OUTSIDER_ORG,):
+            hub.admin("org", "add", org, "--industry", "finance")
+        posts = {"threat": ["member", "moderator"], "practice": ["member", "moderator"],
+                 "alert": ["moderator"], "event": ["organizer", "moderator"]}
+        add_circle(hub, CIRCLE, kind="regional", allowed=["CLEAR", "GREEN"],
+                   clear_public=True, post=posts, roster_visible=True)
+        add_circle(hub, CLOSED, kind="regional", allowed=["CLEAR", "GREEN"], post=posts)
+        strict = policy_doc(STRICT, allowed=["CLEAR"], clear_public=True, post=posts)
+        strict["anonymisation"] = {"level": "strict", "pseudonym": "per-item"}
+        add_circle(hub, STRICT, kind="regional", policy=strict)
+        for c in (CIRCLE, CLOSED, STRICT):
+            hub.admin("member", "add", c, ORG)
+        for org in MEMBERS:
+            hub.admin("member", "add", CIRCLE, org)
+        cls.tokens, cls.users = {}, {}
+        cls.add_user("organizer", ORG)
+        for c in (CIRCLE, CLOSED, STRICT):
+            hub.admin("role", "set", c, cls.users["organizer"], "organizer")
+        cls.add_user("colleague", ORG)          # the organiser's colleague, a member
+        cls.add_user("outsider", OUTSIDER_ORG)  # not in the circle
+        for i, org in enumerate(MEMBERS):
+            cls.add_user(f"m{i}", org)
+        hub.wait_role(cls.tokens["organizer"], STRICT, "organizer")
+        for name in cls.tokens:
+            hub.wait_token(cls.tokens[name])
+
+    @classmethod
+    def add_user(cls, name, org):
+        user = f"{name}-t26"
+        cls.tokens[name] = cls.hub.add_user(org, user)
+        cls.users[name] = user
+        return user
+
+    def c(self, name, **kw):
+        return self.hub.client(self.tokens[name], label=name, **kw)
+
+    def new_members(self, n, prefix="p"):
+        """n fresh users of member organisations, with their tokens."""
+        out = []
+        for i in range(n):
+            user, token = self.hub.new_user(MEMBERS[i % len(MEMBERS)], prefix, wait=False)
+            out.append((user, token))
+        for _, token in out[-1:]:
+            self.hub.wait_token(token)
+        return out
+
+    def post_event(self, **kw):
+        org = self.c("organizer")
+        posted = org.post(event_item(**kw))
+        self.assertEqual(posted["status"], "published")
+        return posted["item_id"], org
+
+    # -- posting ------------------------------------------------------------
+
+    def test_event_fields_on_every_read_path(self):
+        sub = self.c("m0")
+        start = sub.subscribe([CIRCLE])["cursor"]
+        ev = dict(venue="横浜市中区 市民会議室 3F", capacity=40, fee="無料", cpe_credits=1.5,
+                  language="ja", organizer="横浜製作所 情報システム部",
+                  contact="申込: seminar@yokohama-seisakusho.example / 045-000-0000",
+                  registration_deadline=local_time(29 * 86400))
+        item = event_item(**ev)
+        org = self.c("organizer")
+        preview = org.ok({"type": "post", "item": item, "preview": True}, "preview")
+        posted = org.post(item)
+        got = {"live": sub.deliver(), "get": self.c("m1").get(posted["item_id"]),
+               "history": [i for i in self.c("m2").history_all(CIRCLE, since=start)
+                           if i["id"] == posted["item_id"]][0],
+               "anonymous": anonymous(self.hub).get(posted["item_id"]),
+               "preview": dict(preview["item"], id=posted["item_id"])}
+        sent = item["event"]
+        for path, it in got.items():
+            with self.subTest(path=path):
+                self.assertEqual(it["id"], posted["item_id"])
+                self.assertEqual(it["kind"], "event")
+                e = it["event"]
+                self.assertEqual(e["prefecture"], "JP-14")
+                self.assertEqual(e["region"], "kanto")
+                self.assertEqual(e["timezone"], "Asia/Tokyo")
+                self.assertEqual(e["start"], sent["start"])
+                self.assertEqual(e["end"], sent["end"])
+                # Asia/Tokyo is UTC+9 all year.
+                utc = time.mktime(time.strptime(e["start_utc"], "%Y-%m-%dT%H:%M:%SZ"))
+                wall = time.mktime(time.strptime(e["start"], "%Y-%m-%dT%H:%M:%S"))
+                self.assertEqual(wall - utc, 9 * 3600)
+                for k in ("audience", "capacity", "fee", "cpe_credits", "language",
+                          "registration_deadline"):
+                    self.assertEqual(e[k], sent[k], k)
+                self.assertEqual((e["status"], e["sequence"]), ("scheduled", 0))
+                # Announcement fields are published as the organiser wrote them...
+                self.assertEqual(e["venue"], sent["venue"])
+                self.assertEqual(e["organizer"], sent["organizer"])
+                self.assertEqual(e["contact"], sent["contact"])
+                # ...while the title and body are scrubbed as on every item.
+                self.assertEqual(it["title"], JA_TITLE)
+                self.assertNotIn("横浜製作所", it["body"])
+                self.assertIn("[組織]", it["body"])
+                self.assertNotIn(self.users["organizer"], str(it))
+
+    def test_strict_circle_scrubs_the_announcement_fields(self):
+        org = self.c("organizer")
+        posted = org.post(event_item(STRICT, organizer="横浜製作所 情報システム部",
+                                     contact="申込：seminar@yokohama-seisakusho.example"
+                                             "（電話 045-000-0000）",
+                                     venue="横浜製作所 本社 3F"))
+        kinds = {(r["kind"], r["field"]) for r in posted["redactions"]}
+        self.assertLessEqual({("org-name", "organizer"), ("email", "contact"),
+                              ("phone", "contact"), ("org-name", "venue")}, kinds)
+        e = self.c("m0").get(posted["item_id"])["event"]
+        for field in ("organizer", "contact", "venue"):
+            self.assertNotIn("横浜製作所", e[field])
+            self.assertNotIn("yokohama-seisakusho", e[field])
+        self.assertIn("[メール]", e["contact"])
+
+    def test_who_may_post_and_bad_fields(self):
+        member = self.c("m0")
+        member.error({"type": "post", "item": event_item()}, "forbidden")
+        org = self.c("organizer")
+        bad = {
+            "no event object": ({"event": None}, "invalid_field"),
+            "prefecture": ({"event": event_details(prefecture="JP-48")}, "unknown_label"),
+            "audience": ({"event": event_details(audience="engineers")}, "unknown_label"),
+            "time zone": ({"event": event_details(timezone="Asia/Yokohama")}, "invalid_field"),
+            "offset": ({"event": event_details(start=local_time(86400) + "+09:00")},
+                       "invalid_field"),
+            "ended": ({"event": event_details(start_in=-7200, hours=1)}, "invalid_field"),
+            "unknown field": ({"event": event_details(attendees=["x"])}, "unknown_field"),
+        }
+        for name, (change, code) in bad.items():
+            with self.subTest(case=name):
+                item = event_item()
+                item.update(change)
+                if item.get("event") is None:
+                    del item["event"]
+                err = org.error({"type": "post", "item": item}, code)
+                if name != "no event object":
+                    self.assertIn("event", err["message"])
+        # Only events carry one.
+        threat = make_item(CIRCLE, tlp="GREEN", event=event_details())
+        err = self.c("colleague").error({"type": "post", "item": threat}, "invalid_field")
+        self.assertIn("only events", err["message"])
+
+    def test_events_are_not_forwarded(self):
+        iid, _ = self.post_event()
+        self.hub.admin("member", "add", CLOSED, MEMBERS[0])
+        self.addCleanup(self.hub.admin, "member", "remove", CLOSED, MEMBERS[0])
+        m0 = self.c("m0")
+        harness.wait_until(lambda: any(r["circle"] == CLOSED for r in
+                                       m0.ok({"type": "circles"}, "circles")["circles"]),
+                           harness.ADMIN_PICKUP, what="membership of the closed circle")
+        err = m0.error({"type": "forward", "item_id": iid, "to": CLOSED}, "not_allowed")
+        self.assertIn("events are not forwarded", err["message"])
+
+    # -- update and cancel -------------------------------------------------
+
+    def test_update_notifies_everyone_and_moves_the_event(self):
+        iid, org = self.post_event(capacity=2, venue="会議室A", fee="無料")
+        people = [self.c(f"m{i}") for i in range(3)]
+        replies = [p.ok({"type": "rsvp", "item_id": iid}, "rsvp") for p in people]
+        self.assertEqual([r["status"] for r in replies], ["attending", "attending", "waitlisted"])
+        self.assertEqual(replies[2]["position"], 1)
+        sub = self.c("colleague")
+        sub.subscribe([CIRCLE])
+        old = self.c("m0").get(iid)
+        upd = org.ok({"type": "event_update", "item_id": iid,
+                      "event": {"venue": "会議室B（変更）", "capacity": 3, "fee": None}},
+                     "event_updated")
+        self.assertEqual(upd["sequence"], 1)
+        self.assertGreater(upd["cursor"], old["cursor"])
+        # Subscribers receive the new version, same id, fresh cursor.
+        item = sub.deliver()
+        self.assertEqual((item["id"], item["cursor"]), (iid, upd["cursor"]))
+        self.assertEqual(item["event"]["venue"], "会議室B（変更）")
+        self.assertNotIn("fee", item["event"])
+        self.assertEqual((item["event"]["sequence"], item["event"]["capacity"]), (1, 3))
+        # Everyone attending or waiting is told; the one waiting got the new seat.
+        for i, p in enumerate(people):
+            msgs = harness.wait_for_pushes(p, lambda m: m.get("type") == "notice",
+                                           2 if i == 2 else 1)
+            got = {m["event"]: m for m in notices(msgs)}
+            self.assertIn("event_updated", got, f"m{i}: {msgs}")
+            self.assertEqual(got["event_updated"]["item"]["event"]["venue"], "会議室B（変更）")
+            if i == 2:
+                self.assertIn("rsvp_promoted", got)
+                self.assertEqual(got["rsvp_promoted"]["rsvp"], {"status": "attending"})
+        # The organiser is not told about their own change.
+        self.assertEqual(notices(harness.drain(org, quiet=0.3)), [])
+        # The old cursor is gone from history; the new one is there, once.
+        ids = [i["id"] for i in self.c("m1").history_all(CIRCLE)]
+        self.assertEqual(ids.count(iid), 1)
+
+    def test_only_the_organiser_changes_an_event(self):
+        iid, org = self.post_event(capacity=1)
+        self.c("m0").ok({"type": "rsvp", "item_id": iid}, "rsvp")
+        for name in ("m0", "colleague", "outsider"):
+            with self.subTest(who=name):
+                self.c(name).error({"type": "event_update", "item_id": iid,
+                                    "event": {"venue": "x"}}, "forbidden")
+                self.c(name).error({"type": "event_cancel", "item_id": iid}, "forbidden")
+        anonymous(self.hub).error({"type": "event_cancel", "item_id": iid}, "auth_required")
+        err = org.error({"type": "event_update", "item_id": iid, "event": {"capacity": 0,
+                         "start": None}}, "invalid_field")
+        self.assertIn("event.start", err["message"])
+        org.ok({"type": "event_update", "item_id": iid, "event": {"capacity": 0}},
+               "event_updated")  # 0: no limit, fine
+        self.c("m1").ok({"type": "rsvp", "item_id": iid}, "rsvp")
+        err = org.error({"type": "event_update", "item_id": iid, "event": {"capacity": 1}},
+                        "invalid_field")
+        self.assertIn("already attending", err["message"])
+        # Threats are not events.
+        threat = self.c("m0").post(make_item(CIRCLE, tlp="GREEN"))
+        org.error({"type": "event_cancel", "item_id": threat["item_id"]},
+                  {"invalid_field", "forbidden"})
+
+    def test_cancel_keeps_the_event_listed_as_cancelled(self):
+        iid, org = self.post_event(capacity=1)
+        a, b = self.c("m0"), self.c("m1")
+        a.ok({"type": "rsvp", "item_id": iid}, "rsvp")
+        self.assertEqual(b.ok({"type": "rsvp", "item_id": iid}, "rsvp")["status"], "waitlisted")
+        reason = "講師急病のため中止します。"
+        rep = org.ok({"type": "event_cancel", "item_id": iid, "reason": reason},
+                     "event_cancelled")
+        self.assertEqual(rep["sequence"], 1)
+        for p, status in ((a, {"status": "attending"}), (b, {"status": "waitlisted",
+                                                               "position": 1})):
+            msgs = harness.wait_for_pushes(p, lambda m: m.get("event") == "event_cancelled", 1)
+            note = notices(msgs, "event_cancelled")[0]
+            self.assertEqual(note["reason"], reason)
+            self.assertEqual(note["rsvp"], status)
+            self.assertEqual(note["item"]["event"]["status"], "cancelled")
+        e = self.c("m2").get(iid)["event"]
+        self.assertEqual((e["status"], e["sequence"], e["cancel_reason"]),
+                         ("cancelled", 1, reason))
+        err = self.c("m2").error({"type": "rsvp", "item_id": iid}, "not_allowed")
+        self.assertIn("cancelled", err["message"])
+        org.error({"type": "event_cancel", "item_id": iid}, "invalid_field")
+        org.error({"type": "event_update", "item_id": iid, "title": "再開"}, "invalid_field")
+        # Leaving a cancelled event is fine and promotes nobody.
+        left = a.ok({"type": "rsvp", "item_id": iid, "cancel": True}, "rsvp")
+        self.assertEqual(left["status"], "none")
+        self.assertEqual(notices(harness.drain(b, quiet=0.3), "rsvp_promoted"), [])
+
+    def test_notice_waits_for_the_next_connection(self):
+        iid, org = self.post_event()
+        user, token = self.new_members(1, "offline")[0]
+        away = self.hub.client(token, label="away")
+        away.ok({"type": "rsvp", "item_id": iid}, "rsvp")
+        away.close()
+        org.ok({"type": "event_update", "item_id": iid, "title": "会場変更のお知らせ"},
+               "event_updated")
+        back = self.hub.client(label="back")
+        back.auth(token)
+        msgs = harness.wait_for_pushes(back, lambda m: m.get("type") == "notice", 1)
+        note = notices(msgs, "event_updated")
+        self.assertEqual(len(note), 1, msgs)
+        self.assertEqual(note[0]["item"]["title"], "会場変更のお知らせ")
+        # Delivered once: a second connection gets nothing.
+        again = self.hub.client(token, label="again")
+        self.assertEqual(notices(harness.drain(again, quiet=0.4)), [])
+
+    # -- RSVP -------------------------------------------------------------------
+
+    def test_capacity_waitlist_and_promotion(self):
+        iid, org = self.post_event(capacity=2)
+        people = [(u, self.hub.client(t, label=u)) for u, t in self.new_members(4, "cap")]
+        got = [c.ok({"type": "rsvp", "item_id": iid}, "rsvp") for _, c in people]
+        self.assertEqual([(g["status"], g.get("position")) for g in got],
+                         [("attending", None), ("attending", None), ("waitlisted", 1),
+                          ("waitlisted", 2)])
+        # Answering again changes nothing.
+        again = people[0][1].ok({"type": "rsvp", "item_id": iid}, "rsvp")
+        self.assertEqual(again["status"], "attending")
+        # The second leaves: the first waiting gets the seat and is told.
+        left = people[1][1].ok({"type": "rsvp", "item_id": iid, "cancel": True}, "rsvp")
+        self.assertEqual(left["status"], "none")
+        msgs = harness.wait_for_pushes(people[2][1], lambda m: m.get("type") == "notice", 1)
+        note = notices(msgs, "rsvp_promoted")
+        self.assertEqual(len(note), 1, msgs)
+        self.assertEqual(note[0]["rsvp"], {"status": "attending"})
+        self.assertEqual(note[0]["item_id"], iid)
+        self.assertEqual(notices(harness.drain(people[3][1], quiet=0.3)), [])
+        lst = org.ok({"type": "attendees", "item_id": iid}, "attendees")
+        self.assertEqual([a["user"] for a in lst["attending"]], [people[0][0], people[2][0]])
+        self.assertEqual([(w["user"], w["position"]) for w in lst["waitlist"]],
+                         [(people[3][0], 1)])
+        # Leaving twice: nothing to leave.
+        people[1][1].error({"type": "rsvp", "item_id": iid, "cancel": True}, "not_found")
+
+    def test_concurrent_rsvps_never_overbook(self):
+        capacity, n = 5, 24
+        iid, org = self.post_event(capacity=capacity)
+        people = self.new_members(n, "rush")
+        clients = [self.hub.client(t, label=u) for u, t in people]
+        barrier = threading.Barrier(n)
+        results, errors = [None] * n, []
+
+        def answer(i):
+            try:
+                barrier.wait(10)
+                results[i] = clients[i].ok({"type": "rsvp", "item_id": iid}, "rsvp",
+                                           timeout=15)
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=answer, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        self.assertEqual(errors, [])
+        statuses = [r["status"] for r in results]
+        self.assertEqual(statuses.count("attending"), capacity)
+        self.assertEqual(sorted(r["position"] for r in results if r["status"] == "waitlisted"),
+                         list(range(1, n - capacity + 1)))
+        # Half the attending leave at once: the waitlist fills their seats in order.
+        leaving = [i for i, r in enumerate(results) if r["status"] == "attending"][:3]
+        threads = [threading.Thread(target=lambda i=i: clients[i].ok(
+            {"type": "rsvp", "item_id": iid, "cancel": True}, "rsvp", timeout=15))
+            for i in leaving]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        lst = org.ok({"type": "attendees", "item_id": iid}, "attendees")
+        self.assertEqual(len(lst["attending"]), capacity)
+        self.assertEqual(len(lst["waitlist"]), n - capacity - 3)
+        first_waiting = sorted((r["position"], i) for i, r in enumerate(results)
+                               if r["status"] == "waitlisted")
+        promoted = {people[i][0] for _, i in first_waiting[:3]}
+        self.assertLessEqual(promoted, {a["user"] for a in lst["attending"]})
+        # And the store agrees.
+        db = sqlite3.connect(os.path.join(self.hub.data, "kairan.db"), timeout=10)
+        try:
+            (count,) = db.execute("SELECT count(*) FROM event_rsvps WHERE item_id = ? AND "
+                                  "status = 'attending'", (iid,)).fetchone()
+        finally:
+            db.close()
+        self.assertEqual(count, capacity)
+
+    def test_attendee_list_is_for_the_organiser_only(self):
+        iid, org = self.post_event(capacity=1)
+        m0, m1 = self.c("m0"), self.c("m1")
+        m0.ok({"type": "rsvp", "item_id": iid}, "rsvp")
+        m1.ok({"type": "rsvp", "item_id": iid}, "rsvp")
+        lst = org.ok({"type": "attendees", "item_id": iid}, "attendees")
+        self.assertEqual(lst["capacity"], 1)
+        self.assertEqual([(a["user"], a["org"]) for a in lst["attending"]],
+                         [(self.users["m0"], MEMBERS[0])])
+        self.assertEqual([(w["user"], w["org"], w["position"]) for w in lst["waitlist"]],
+                         [(self.users["m1"], MEMBERS[1], 1)])
+        for name in ("m0", "m1", "colleague", "outsider"):
+            with self.subTest(who=name):
+                self.c(name).error({"type": "attendees", "item_id": iid}, "forbidden")
+        anonymous(self.hub).error({"type": "attendees", "item_id": iid}, "auth_required")
+        # Nobody's name is ever in the event itself, on any path.
+        for view in (m1.get(iid), anonymous(self.hub).get(iid)):
+            text = str(view)
+            self.assertNotIn(self.users["m0"], text)
+            self.assertNotIn(self.users["m1"], text)
+        # An organiser who lost the role loses the list with it (fail closed).
+        self.hub.admin("role", "set", CIRCLE, self.users["organizer"], "member")
+        try:
+            self.hub.wait_role(self.tokens["organizer"], CIRCLE, "member")
+            self.c("organizer").error({"type": "attendees", "item_id": iid}, "forbidden")
+        finally:
+            self.hub.admin("role", "set", CIRCLE, self.users["organizer"], "organizer")
+            self.hub.wait_role(self.tokens["organizer"], CIRCLE, "organizer")
+
+    def test_who_may_rsvp(self):
+        clear, org = self.post_event()
+        green, _ = self.post_event(tlp="GREEN")
+        closed, _ = self.post_event(circle=CLOSED, tlp="GREEN")
+        out = self.c("outsider")
+        # CLEAR: any authenticated user may read it, so may answer it.
+        self.assertEqual(out.ok({"type": "rsvp", "item_id": clear}, "rsvp")["status"],
+                         "attending")
+        # GREEN: members only.
+        out.error({"type": "rsvp", "item_id": green}, "forbidden")
+        self.assertEqual(self.c("m0").ok({"type": "rsvp", "item_id": green}, "rsvp")["status"],
+                         "attending")
+        self.c("m0").error({"type": "rsvp", "item_id": closed}, "forbidden")
+        # Never anonymously, even where CLEAR is public.
+        anonymous(self.hub).error({"type": "rsvp", "item_id": clear}, "auth_required")
+        self.c("m0").error({"type": "rsvp", "item_id": "it_0000000000000000"}, "not_found")
+        threat = self.c("m0").post(make_item(CIRCLE, tlp="GREEN"))
+        self.c("m1").error({"type": "rsvp", "item_id": threat["item_id"]}, "invalid_field")
+        # A revoked token: the connection is closed and cannot come back.
+        user, token = self.new_members(1, "revoked")[0]
+        c = self.hub.client(token, label="revoked")
+        c.ok({"type": "rsvp", "item_id": clear}, "rsvp")
+        self.hub.admin("user", "revoke", user)
+        msg = c.recv(timeout=harness.ADMIN_PICKUP)
+        self.assertEqual((msg["type"], msg["code"]), ("error", "auth_failed"))
+        again = self.hub.client(label="revoked-again")
+        again.error({"type": "auth", "token": token}, "auth_failed")
+        again.error({"type": "rsvp", "item_id": clear}, "auth_required")
+
+    def test_registration_closes(self):
+        org = self.c("organizer")
+        late = org.post(event_item(start_in=2 * 86400,
+                                   registration_deadline=local_time(-60)))["item_id"]
+        err = self.c("m0").error({"type": "rsvp", "item_id": late}, "not_allowed")
+        self.assertIn("registration", err["message"])
+        started = org.post(event_item(start_in=-600, hours=2))["item_id"]
+        err = self.c("m0").error({"type": "rsvp", "item_id": started}, "not_allowed")
+        self.assertIn("started", err["message"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
