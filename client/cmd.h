@@ -11,6 +11,7 @@
  *	cmd_request.c    request, requests, decide
  *	cmd_moderate.c   moderate (list, show, approve, reject, edit)
  *	cmd_sight.c      sight, lookup
+ *	cmd_event.c      rsvp, event (update, cancel, attendees)
  */
 #ifndef KAIRAN_CMD_H
 #define KAIRAN_CMD_H
@@ -32,5 +33,7 @@ extern const struct cli_cmd cmd_decide;
 extern const struct cli_cmd cmd_moderate;
 extern const struct cli_cmd cmd_sight;
 extern const struct cli_cmd cmd_lookup;
+extern const struct cli_cmd cmd_rsvp;
+extern const struct cli_cmd cmd_event;
 
 #endif

@@ -308,6 +308,9 @@ class EventsTest(HubTestCase):
         away = self.hub.client(token, label="away")
         away.ok({"type": "rsvp", "item_id": iid}, "rsvp")
         away.close()
+        # A notice pushed to a connection that is going away is gone with it, as
+        # any push is; give the hub a moment to see the close.
+        time.sleep(1.0)
         org.ok({"type": "event_update", "item_id": iid, "title": "会場変更のお知らせ"},
                "event_updated")
         back = self.hub.client(label="back")
@@ -466,6 +469,77 @@ class EventsTest(HubTestCase):
         started = org.post(event_item(start_in=-600, hours=2))["item_id"]
         err = self.c("m0").error({"type": "rsvp", "item_id": started}, "not_allowed")
         self.assertIn("started", err["message"])
+
+    # -- the command line ---------------------------------------------------------
+
+    def test_cli_rsvp_update_cancel_attendees(self):
+        hub = self.hub
+        path = os.path.join(hub.tmp, "event-cli.json")
+        item = event_item(capacity=1, organizer="神奈川セキュリティ勉強会",
+                          contact="https://kanagawa-sec.example/")
+        del item["tlp"]  # events default to CLEAR, with a warning
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(harness._json.dumps(item, ensure_ascii=False))
+        org = self.tokens["organizer"]
+        rc, out, err = hub.cli("--json", "post", "--yes", path, token=org)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("CLEAR", err)
+        iid = harness._json.loads(out)["item_id"]
+        self.assertEqual(self.c("m0").get(iid)["tlp"], "CLEAR")
+        rc, out, err = hub.cli("rsvp", iid, token=self.tokens["m0"])
+        self.assertEqual((rc, out.strip()), (0, f"attending {iid}"), err)
+        rc, out, err = hub.cli("rsvp", iid, token=self.tokens["m1"])
+        self.assertEqual((rc, out.strip()), (0, f"waitlisted {iid} (position 1 on the waitlist)"))
+        rc, out, err = hub.cli("--json", "rsvp", iid, token=self.tokens["m1"])
+        self.assertEqual(harness._json.loads(out), {"item_id": iid, "status": "waitlisted",
+                                                    "position": 1})
+        # Plain output of get shows the event's details.
+        rc, out, err = hub.cli("get", iid, token=self.tokens["m2"])
+        self.assertEqual(rc, 0, err)
+        for text in ("when", "JP-14 神奈川県 (Kanagawa)", "capacity       1",
+                     "organizer      神奈川セキュリティ勉強会"):
+            self.assertIn(text, out)
+        # The attendee list: the organiser only (exit 4 for the others).
+        rc, out, err = hub.cli("event", "attendees", iid, token=org)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("attending: 1 of 1", out)
+        self.assertIn(self.users["m0"], out)
+        self.assertIn("waitlist: 1", out)
+        rc, out, err = hub.cli("event", "attendees", iid, token=self.tokens["m0"])
+        self.assertEqual(rc, 4, err)
+        self.assertIn("forbidden", err)
+        # Update: more seats; the one waiting gets in.
+        rc, out, err = hub.cli("event", "update", iid, "--capacity", "2", "--venue", "5F",
+                               token=org)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("sequence 1", out)
+        rc, out, err = hub.cli("--json", "event", "attendees", iid, token=org)
+        self.assertEqual(len(harness._json.loads(out)["attending"]), 2)
+        rc, out, err = hub.cli("event", "update", iid, "--capacity", "1", token=org)
+        self.assertEqual(rc, 6, err)
+        rc, out, err = hub.cli("event", "update", iid, token=org)
+        self.assertEqual(rc, 2, err)
+        rc, out, err = hub.cli("event", "update", iid, "--title", "x", token=self.tokens["m0"])
+        self.assertEqual(rc, 4, err)
+        # Leave; leave again (nothing to leave: exit 5).
+        rc, out, err = hub.cli("rsvp", "--cancel", iid, token=self.tokens["m0"])
+        self.assertEqual((rc, out.strip()), (0, f"cancelled your RSVP for {iid}"))
+        rc, out, err = hub.cli("rsvp", "--cancel", iid, token=self.tokens["m0"])
+        self.assertEqual(rc, 5, err)
+        # Cancel; answering is refused afterwards (exit 4).
+        rc, out, err = hub.cli("event", "cancel", iid, "--reason", "台風接近のため", token=org)
+        self.assertEqual(rc, 0, err)
+        rc, out, err = hub.cli("rsvp", iid, token=self.tokens["m2"])
+        self.assertEqual(rc, 4, err)
+        rc, out, err = hub.cli("get", iid, token=self.tokens["m2"])
+        self.assertIn("CANCELLED: 台風接近のため", out)
+        # Usage errors.
+        for args in (("rsvp",), ("event",), ("event", "frobnicate"), ("event", "cancel")):
+            with self.subTest(args=args):
+                rc, out, err = hub.cli(*args, token=org)
+                self.assertEqual(rc, 2, err)
+        rc, out, err = hub.cli("rsvp", iid)  # no token at all
+        self.assertEqual(rc, 3, err)
 
 
 if __name__ == "__main__":
