@@ -12,6 +12,7 @@
  *	cmd_moderate.c   moderate (list, show, approve, reject, edit)
  *	cmd_sight.c      sight, lookup
  *	cmd_event.c      rsvp, event (update, cancel, attendees)
+ *	cmd_events.c     events
  */
 #ifndef KAIRAN_CMD_H
 #define KAIRAN_CMD_H
@@ -35,5 +36,6 @@ extern const struct cli_cmd cmd_sight;
 extern const struct cli_cmd cmd_lookup;
 extern const struct cli_cmd cmd_rsvp;
 extern const struct cli_cmd cmd_event;
+extern const struct cli_cmd cmd_events;
 
 #endif

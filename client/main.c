@@ -18,7 +18,7 @@ static const struct cli_cmd *const main_commands[] = {
     &cmd_whoami,   &cmd_circles,   &cmd_roster,   &cmd_post,    &cmd_get,
     &cmd_history,  &cmd_subscribe, &cmd_forward,  &cmd_retract, &cmd_request,
     &cmd_requests, &cmd_decide,    &cmd_moderate, &cmd_sight,   &cmd_lookup,
-    &cmd_rsvp,     &cmd_event,
+    &cmd_rsvp,     &cmd_event,     &cmd_events,
 };
 
 #define MAIN_NCOMMANDS (sizeof(main_commands) / sizeof(main_commands[0]))
@@ -54,8 +54,8 @@ static const char main_usage_head[] =
     "  -h, --help         show this help\n"
     "  --version          show the version\n"
     "\n"
-    "Without any token (no --token, --token-file or KAIRAN_TOKEN), get, history\n"
-    "and subscribe read public CLEAR items anonymously; every other command\n"
+    "Without any token (no --token, --token-file or KAIRAN_TOKEN), get, history,\n"
+    "subscribe and events read public CLEAR items anonymously; every other command\n"
     "needs a token (exit 3).\n"
     "\n"
     "Commands:\n";

@@ -36,6 +36,7 @@ const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"event_cancel", handle_event_cancel, KR_ACCESS_WRITE, true},
     {"rsvp", handle_rsvp, KR_ACCESS_WRITE, true},
     {"attendees", handle_attendees, KR_ACCESS_READ, true},
+    {"events", handle_events, KR_ACCESS_READ, false},
 };
 
 const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);

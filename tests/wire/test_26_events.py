@@ -470,6 +470,118 @@ class EventsTest(HubTestCase):
         err = self.c("m0").error({"type": "rsvp", "item_id": started}, "not_allowed")
         self.assertIn("started", err["message"])
 
+    # -- listing ------------------------------------------------------------------
+
+    def listing(self, client, **req):
+        return client.ok(dict({"type": "events"}, **req), "events")
+
+    def ids(self, reply):
+        return [e["item"]["id"] for e in reply["events"]]
+
+    def test_listing_filters(self):
+        mark = f"L{os.getpid()}x{time.monotonic_ns() % 100000}"
+        org = self.c("organizer")
+
+        def post(title, circle=CIRCLE, tlp="CLEAR", **ev):
+            item = event_item(circle, tlp, **ev)
+            item["title"] = f"{title} {mark}"
+            return org.post(item)["item_id"]
+
+        tokyo = post("東京 technical", prefecture="JP-13", audience="technical",
+                     start_in=3 * 86400)
+        yokohama = post("横浜 executive", prefecture="JP-14", audience="executive",
+                        start_in=2 * 86400, venue="関内ホール")
+        online = post("Online Briefing", prefecture="online", audience="mixed",
+                      start_in=1 * 86400, timezone="Europe/Berlin")
+        osaka = post("大阪 technical", prefecture="JP-27", audience="technical",
+                     start_in=4 * 86400)
+        later = post("横浜 later", prefecture="JP-14", audience="mixed", start_in=60 * 86400)
+        green = post("横浜 members", tlp="GREEN", prefecture="JP-14", start_in=5 * 86400)
+        closed = post("closed circle", circle=CLOSED, prefecture="JP-14", start_in=6 * 86400)
+        m0 = self.c("m0")
+        everything = self.listing(m0, q=mark)
+        # Soonest first; the closed circle's CLEAR event is readable by any
+        # authenticated user (CLEAR), so it is listed too.
+        self.assertEqual(self.ids(everything),
+                         [online, yokohama, tokyo, osaka, green, closed, later])
+        self.assertFalse(everything["more"])
+        self.assertFalse(everything["region_guessed"])
+        cases = {
+            "prefecture": ({"region": "JP-14"}, [yokohama, green, closed, later]),
+            "region": ({"region": "kanto"}, [yokohama, tokyo, green, closed, later]),
+            "online": ({"region": "online"}, [online]),
+            "all": ({"region": "all"}, [online, yokohama, tokyo, osaka, green, closed, later]),
+            "audience": ({"audience": "technical"}, [tokyo, osaka]),
+            "dates": ({"from": local_time(2 * 86400)[:10], "to": local_time(4 * 86400)[:10]},
+                      [yokohama, tokyo, osaka]),
+            "words": ({"q": f"{mark} 関内ホール"}, [yokohama]),
+            "ascii case": ({"q": f"{mark} online BRIEFING"}, [online]),
+            "circle": ({"circle": CIRCLE, "region": "JP-14"}, [yokohama, green, later]),
+            "limit": ({"limit": 2}, [online, yokohama]),
+        }
+        for name, (req, want) in cases.items():
+            with self.subTest(case=name):
+                req.setdefault("q", mark)
+                reply = self.listing(m0, **req)
+                self.assertEqual(self.ids(reply), want)
+                self.assertEqual(reply["more"], name == "limit")
+        # An outsider reads the CLEAR ones only; anonymous readers only those of
+        # circles that publish CLEAR.
+        self.assertEqual(self.ids(self.listing(self.c("outsider"), q=mark)),
+                         [online, yokohama, tokyo, osaka, closed, later])
+        anon = anonymous(self.hub)
+        self.assertEqual(self.ids(self.listing(anon, q=mark)),
+                         [online, yokohama, tokyo, osaka, later])
+        anon.error({"type": "events", "circle": CLOSED}, "forbidden")
+        self.c("outsider").error({"type": "events", "circle": CLOSED}, "forbidden")
+        # Counts and the caller's own RSVP.
+        m0.ok({"type": "rsvp", "item_id": yokohama}, "rsvp")
+        entry = [e for e in self.listing(m0, q=mark, region="JP-14")["events"]
+                 if e["item"]["id"] == yokohama][0]
+        self.assertEqual((entry["attending"], entry["waitlisted"], entry["rsvp"]),
+                         (1, 0, {"status": "attending"}))
+        entry = [e for e in self.listing(anon, q=mark, region="JP-14")["events"]
+                 if e["item"]["id"] == yokohama][0]
+        self.assertEqual(entry["attending"], 1)
+        self.assertNotIn("rsvp", entry)
+        self.assertNotIn(self.users["m0"], str(entry))
+        # A cancelled event stays listed, marked so.
+        org.ok({"type": "event_cancel", "item_id": osaka}, "event_cancelled")
+        entry = [e for e in self.listing(m0, q=mark)["events"] if e["item"]["id"] == osaka][0]
+        self.assertEqual(entry["item"]["event"]["status"], "cancelled")
+        # Bad filters are refused with a clear message.
+        for req, code in (({"region": "Kanagawa"}, "unknown_label"),
+                          ({"region": "JP-48"}, "unknown_label"),
+                          ({"audience": "engineers"}, "unknown_label"),
+                          ({"from": "2026/12/01"}, "invalid_field"),
+                          ({"from": "2027-01-02", "to": "2027-01-01"}, "invalid_field"),
+                          ({"limit": 0}, "invalid_field"),
+                          ({"q": ""}, "invalid_field"),
+                          ({"near": "yes"}, {"unknown_field", "invalid_field"})):
+            with self.subTest(bad=req):
+                m0.error(dict({"type": "events"}, **req), code)
+        # The command line, anonymous and as a member.
+        rc, out, err = self.hub.cli("events", "--q", mark, "--region", "JP-14")
+        self.assertEqual(rc, 0, err)
+        lines = out.strip().splitlines()
+        self.assertEqual(len(lines), 2, out)  # yokohama, later (no GREEN, no closed)
+        self.assertIn(yokohama, lines[0])
+        self.assertIn("神奈川県", lines[0])
+        self.assertIn("executive", lines[0])
+        rc, out, err = self.hub.cli("events", "--q", mark, token=self.tokens["m0"])
+        self.assertEqual(rc, 0, err)
+        self.assertIn("(you: attending)", out)
+        self.assertIn("[CANCELLED]", out)
+        self.assertIn("(Europe/Berlin)", out)
+        rc, out, err = self.hub.cli("--json", "events", "--q", mark, "--audience", "technical",
+                                    token=self.tokens["m0"])
+        self.assertEqual([e["item"]["id"] for e in harness._json.loads(out)["events"]],
+                         [tokyo, osaka])
+        rc, out, err = self.hub.cli("events", "--region", "Kanagawa")
+        self.assertEqual(rc, 6, err)
+        rc, out, err = self.hub.cli("events", "--circle", CLOSED)
+        self.assertEqual(rc, 4, err)
+
     # -- the command line ---------------------------------------------------------
 
     def test_cli_rsvp_update_cancel_attendees(self):
