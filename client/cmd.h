@@ -13,6 +13,8 @@
  *	cmd_sight.c      sight, lookup
  *	cmd_event.c      rsvp, event (update, cancel, attendees)
  *	cmd_events.c     events
+ *	cmd_export.c     export stix
+ *	cmd_import.c     import stix
  */
 #ifndef KAIRAN_CMD_H
 #define KAIRAN_CMD_H
@@ -37,5 +39,7 @@ extern const struct cli_cmd cmd_lookup;
 extern const struct cli_cmd cmd_rsvp;
 extern const struct cli_cmd cmd_event;
 extern const struct cli_cmd cmd_events;
+extern const struct cli_cmd cmd_export;
+extern const struct cli_cmd cmd_import;
 
 #endif

@@ -37,6 +37,7 @@ const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"rsvp", handle_rsvp, KR_ACCESS_WRITE, true},
     {"attendees", handle_attendees, KR_ACCESS_READ, true},
     {"events", handle_events, KR_ACCESS_READ, false},
+    {"export", handle_export, KR_ACCESS_READ, true},
 };
 
 const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);

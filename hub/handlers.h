@@ -38,6 +38,7 @@ KR_HANDLER(handle_events);
 KR_HANDLER(handle_resources);
 KR_HANDLER(handle_resource_add);
 KR_HANDLER(handle_resource_remove);
+KR_HANDLER(handle_export);
 
 /*
  * Resolve a circle key the session may follow. An unknown circle and one

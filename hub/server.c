@@ -13,6 +13,7 @@
 #include "dispatch.h"
 #include "events.h"
 #include "feed.h"
+#include "http.h"
 #include "log.h"
 #include "reader.h"
 #include "session.h"
@@ -133,13 +134,18 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 		session_destroy(s);
 		return 0;
 	case LWS_CALLBACK_HTTP:
-		return s ? feed_http(wsi, srv, &s->http, (const char *)in) : -1;
+		return s ? http_request(wsi, srv, &s->http, (const char *)in) : -1;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		return s ? feed_http_writeable(wsi, &s->http) : -1;
+		return s ? http_writeable(wsi, &s->http) : -1;
+	case LWS_CALLBACK_HTTP_BODY:
+		return 0; /* no route takes a body: it is refused (405) and dropped */
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		lws_callback_on_writable(wsi); /* the refusal waits for the body's end */
+		return 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 		if (s)
-			feed_http_clear(&s->http);
+			http_clear(&s->http);
 		break;
 	default:
 		break;

@@ -166,6 +166,16 @@ class EnrichedTest(HubTestCase):
                                     token=self.cast.token["peer"])
         self.assertEqual(rc, 0, err)
         self.assertEqual(json.loads(out)["indicators"], want)
+        rc, out, err = self.hub.cli("get", posted["item_id"], token=self.cast.token["peer"])
+        self.assertEqual(rc, 0, err)
+        lines = {ln.split()[2]: ln for ln in out.splitlines()
+                 if ln.startswith("  ") and len(ln.split()) >= 3}
+        self.assertTrue(lines["203.0.113.45"].endswith(
+            "203.0.113.45  (JP, AS2497 Internet Initiative Japan Inc.)"), lines)
+        self.assertTrue(lines["2001:db8:27::5"].endswith(
+            "2001:db8:27::5  (JP, AS2516 KDDI CORPORATION)"), lines)
+        self.assertTrue(lines["192.0.2.77"].endswith(f"(JP, AS64500 {LONG_ORG})"), lines)
+        self.assertTrue(lines["8.8.8.8"].endswith("8.8.8.8"), lines)
 
     def test_forwarded_copy_keeps_geo(self):
         want = kept(SENT, GEO)
