@@ -352,3 +352,33 @@ enum kr_err event_merge(json_t *input, const json_t *update, char *err, size_t e
 	}
 	return KR_OK;
 }
+
+enum kr_err event_region_filter(const char *region, json_t **out, char *err, size_t errlen)
+{
+	const struct kr_prefecture *p = kr_prefecture_by_code(region);
+
+	*out = NULL;
+	if (!region || strcmp(region, "all") == 0)
+		return KR_OK;
+	*out = json_array();
+	if (!*out)
+		return KR_EINTERNAL;
+	if (p || strcmp(region, "online") == 0) {
+		json_array_append_new(*out, json_string(region));
+		return KR_OK;
+	}
+	if (!kr_region_known(region)) {
+		json_decref(*out);
+		*out = NULL;
+		snprintf(err, errlen,
+		         "unknown region '%.16s' (JP-01 ... JP-47, a region such as kanto, online, "
+		         "or all)",
+		         region);
+		return KR_ELABEL;
+	}
+	for (int n = 1; n <= KR_PREFECTURE_COUNT; n++)
+		if (strcmp(kr_prefecture_at(n)->region, region) == 0)
+			json_array_append_new(*out, json_string(kr_prefecture_at(n)->code));
+	return KR_OK;
+}
+

@@ -71,4 +71,12 @@ json_t *event_input_fields(const json_t *stored);
  */
 enum kr_err event_merge(json_t *input, const json_t *update, char *err, size_t errlen);
 
+/*
+ * The places a listing's region filter stands for: *out a new array of
+ * prefecture codes and/or "online" (a prefecture code or "online": itself; a
+ * region name such as "kanto": its prefectures), or NULL for NULL or "all"
+ * (no filter). KR_ELABEL (err says why) for anything else.
+ */
+enum kr_err event_region_filter(const char *region, json_t **out, char *err, size_t errlen);
+
 #endif

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "acl.h"
+#include "event_check.h"
 #include "handlers.h"
 #include "prefecture.h"
 #include "reader.h"
@@ -33,36 +34,6 @@ static const struct kr_field events_fields[] = {
     {"audience", KR_F_STRING, false}, {"q", KR_F_STRING, false},    {"circle", KR_F_STRING, false},
     {"limit", KR_F_INT, false},
 };
-
-/* The prefectures a region filter stands for, or NULL for "all". */
-static enum kr_err region_filter(const char *region, json_t **out, char *err, size_t errlen)
-{
-	const struct kr_prefecture *p = kr_prefecture_by_code(region);
-
-	*out = NULL;
-	if (!region || strcmp(region, "all") == 0)
-		return KR_OK;
-	*out = json_array();
-	if (!*out)
-		return KR_EINTERNAL;
-	if (p || strcmp(region, "online") == 0) {
-		json_array_append_new(*out, json_string(region));
-		return KR_OK;
-	}
-	if (!kr_region_known(region)) {
-		json_decref(*out);
-		*out = NULL;
-		snprintf(err, errlen,
-		         "unknown region '%.16s' (JP-01 ... JP-47, a region such as kanto, online, "
-		         "or all)",
-		         region);
-		return KR_ELABEL;
-	}
-	for (int n = 1; n <= KR_PREFECTURE_COUNT; n++)
-		if (strcmp(kr_prefecture_at(n)->region, region) == 0)
-			json_array_append_new(*out, json_string(kr_prefecture_at(n)->code));
-	return KR_OK;
-}
 
 /* "YYYY-MM-DD" (a Japanese date) as the UTC instant that day starts. */
 static bool parse_date(const char *s, int64_t *utc)
@@ -277,7 +248,7 @@ KR_HANDLER(handle_events)
 	if (rc == KR_OK)
 		rc = check_request(env->msg, &q, &l.limit, err, errlen);
 	if (rc == KR_OK)
-		rc = region_filter(region, &prefs, err, errlen);
+		rc = event_region_filter(region, &prefs, err, errlen);
 	if (rc == KR_OK && circle)
 		rc = handler_circle(s, circle, &q.circle_id, err, errlen);
 	if (rc != KR_OK)

@@ -15,6 +15,8 @@ if [ "${1:-build}" = test ]; then
 	want="$want clang libclang-rt-dev"
 	# tests/tools/make_mmdb.pl writes the GeoIP test databases.
 	want="$want perl libmaxmind-db-writer-perl"
+	# Two independent iCalendar parsers check every calendar feed (test 27).
+	want="$want python3-icalendar python3-vobject"
 fi
 
 missing=""
