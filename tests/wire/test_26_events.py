@@ -654,5 +654,128 @@ class EventsTest(HubTestCase):
         self.assertEqual(rc, 3, err)
 
 
+class RemindersTest(HubTestCase):
+    """Reminders with event_reminder_minutes = 1, for events a minute or so away."""
+
+    LEAD = 60
+
+    def setUp(self):
+        super().setUp()
+        hub = self.hub = self.start_hub(config={"event_reminder_minutes": 1})
+        hub.admin("org", "add", ORG)
+        hub.admin("org", "add", MEMBERS[0])
+        add_circle(hub, CIRCLE, kind="regional", allowed=["CLEAR"], clear_public=True)
+        hub.admin("member", "add", CIRCLE, ORG)
+        hub.admin("member", "add", CIRCLE, MEMBERS[0])
+        self.org_token = hub.add_user(ORG, "organizer-r")
+        hub.admin("role", "set", CIRCLE, "organizer-r", "organizer")
+        self.tokens = [hub.add_user(MEMBERS[0], f"att-{i}") for i in range(4)]
+        hub.wait_role(self.org_token, CIRCLE, "organizer")
+        hub.wait_token(self.tokens[-1])
+
+    def post_soon(self, seconds):
+        """An event starting `seconds` from now; returns (id, UTC start)."""
+        org = self.hub.client(self.org_token, label="organizer")
+        item = event_item(start_in=seconds, hours=1)
+        iid = org.post(item)["item_id"]
+        start = org.get(iid)["event"]["start_utc"]
+        return iid, time.mktime(time.strptime(start, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone, org
+
+    def reminders(self, client, within):
+        msgs = harness.wait_for_pushes(client, lambda m: m.get("event") == "event_reminder", 1,
+                                       timeout=within)
+        return notices(msgs, "event_reminder")
+
+    def test_reminder_live_offline_once_and_again_when_moved(self):
+        iid, start, org = self.post_soon(self.LEAD + 14)
+        live = self.hub.client(self.tokens[0], label="live")
+        live.ok({"type": "rsvp", "item_id": iid}, "rsvp")
+        away = self.hub.client(self.tokens[1], label="away")
+        away.ok({"type": "rsvp", "item_id": iid}, "rsvp")
+        away.close()
+        waiting = self.hub.client(self.tokens[2], label="never")  # no RSVP: no reminder
+        got = self.reminders(live, within=start - self.LEAD - time.time() + 6)
+        arrived = time.time()
+        self.assertEqual(len(got), 1, "no reminder")
+        self.assertGreaterEqual(arrived, start - self.LEAD - 1)
+        self.assertLess(arrived, start)
+        self.assertEqual(got[0]["item_id"], iid)
+        self.assertEqual(got[0]["rsvp"], {"status": "attending"})
+        self.assertEqual(got[0]["item"]["event"]["start_utc"],
+                         time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start)))
+        self.assertEqual(notices(harness.drain(waiting, quiet=0.2)), [])
+        # The one who was away gets it on connecting, once.
+        back = self.hub.client(self.tokens[1], label="back")
+        self.assertEqual(len(self.reminders(back, within=3)), 1)
+        again = self.hub.client(self.tokens[1], label="again")
+        self.assertEqual(notices(harness.drain(again, quiet=0.4)), [])
+        # Moved (still within the lead time): reminded again, for the new start.
+        org.ok({"type": "event_update", "item_id": iid,
+                "event": {"start": local_time(self.LEAD - 5), "end": local_time(3600)}},
+               "event_updated")
+        got = self.reminders(live, within=5)
+        self.assertEqual(len(got), 1, "no reminder for the moved event")
+        self.assertNotEqual(got[0]["item"]["event"]["start_utc"],
+                            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start)))
+        self.assertEqual(notices(harness.drain(live, quiet=0.5), "event_reminder"), [])
+
+    def test_reminder_survives_a_restart_and_is_sent_once(self):
+        iid, start, org = self.post_soon(self.LEAD + 8)
+        for t in self.tokens[:2]:
+            self.hub.client(t).ok({"type": "rsvp", "item_id": iid}, "rsvp")
+        self.hub.stop()
+        # The reminder falls due while the hub is down...
+        time.sleep(max(0.0, start - self.LEAD - time.time() + 1))
+        self.hub.start()
+        # ...and goes out when it is back: kept for whoever was not connected.
+        first = self.hub.client(self.tokens[0], label="first")
+        self.assertEqual(len(self.reminders(first, within=3)), 1)
+        # Not again after another restart, to anyone.
+        self.hub.restart()
+        for i, t in enumerate(self.tokens[:2]):
+            c = self.hub.client(t, label=f"after-restart-{i}")
+            got = notices(harness.drain(c, quiet=0.5), "event_reminder")
+            self.assertEqual(len(got), 0 if i == 0 else 1,
+                             "the second attendee's kept reminder, once; the first's never again")
+        self.hub.restart()
+        c = self.hub.client(self.tokens[1], label="third-start")
+        self.assertEqual(notices(harness.drain(c, quiet=0.5), "event_reminder"), [])
+        # The store holds one reminder per attendee for this start.
+        db = sqlite3.connect(os.path.join(self.hub.data, "kairan.db"), timeout=10)
+        try:
+            rows = db.execute("SELECT count(*) FROM event_notices WHERE item_id = ? AND "
+                              "event = 'event_reminder'", (iid,)).fetchone()[0]
+            marked = db.execute("SELECT count(*) FROM event_rsvps WHERE item_id = ? AND "
+                                "reminded_start IS NOT NULL", (iid,)).fetchone()[0]
+        finally:
+            db.close()
+        self.assertLessEqual(rows, 2)  # delivered ones may have been cleaned up
+        self.assertEqual(marked, 2)
+
+    def test_reminder_lead_time_is_configurable(self):
+        """With the default (a day), an event an hour away is reminded at once;
+        one two days away is not."""
+        hub = self.hub
+        hub.stop()
+        with open(hub.config_path, "a", encoding="utf-8") as f:
+            f.write("event_reminder_minutes = 1440\n")
+        hub.start()
+        soon, _, org = self.post_soon(3600)
+        later, _, _ = self.post_soon(2 * 86400)
+        c = self.hub.client(self.tokens[3], label="day-ahead")
+        c.ok({"type": "rsvp", "item_id": later}, "rsvp")
+        c.ok({"type": "rsvp", "item_id": soon}, "rsvp")
+        got = self.reminders(c, within=3)
+        self.assertEqual([g["item_id"] for g in got], [soon])
+        self.assertEqual(notices(harness.drain(c, quiet=0.5), "event_reminder"), [])
+        bad = harness.Hub("bad-reminder", config={"event_reminder_minutes": 0})
+        try:
+            with self.assertRaises(AssertionError):
+                bad.start()
+            self.assertIn("event_reminder_minutes", bad.log())
+        finally:
+            bad.close()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
