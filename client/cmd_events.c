@@ -8,34 +8,60 @@
 #include "cmd.h"
 #include "prefecture.h"
 
-static const struct cli_arg events_args[] = {
-    {"region", true}, {"from", true},   {"to", true},     {"audience", true},
-    {"q", true},      {"circle", true}, {"limit", false},
+enum { E_HELP = 1, E_REGION, E_FROM, E_TO, E_AUDIENCE, E_Q, E_CIRCLE, E_LIMIT, E_NEAR };
+
+static const struct opt_spec events_opts[] = {
+    {"help", 'h', false, E_HELP},  {"region", 0, true, E_REGION},     {"from", 0, true, E_FROM},
+    {"to", 0, true, E_TO},         {"audience", 0, true, E_AUDIENCE}, {"q", 0, true, E_Q},
+    {"circle", 0, true, E_CIRCLE}, {"limit", 0, true, E_LIMIT},       {"near", 0, false, E_NEAR},
 };
 
-enum { A_REGION, A_FROM, A_TO, A_AUDIENCE, A_Q, A_CIRCLE, A_LIMIT };
+/* The message field of each valued option, by its id. */
+static const char *const events_keys[] = {
+    [E_REGION] = "region",     [E_FROM] = "from", [E_TO] = "to",
+    [E_AUDIENCE] = "audience", [E_Q] = "q",       [E_CIRCLE] = "circle",
+};
 
-static const char *const events_keys[] = {"region", "from", "to", "audience", "q", "circle"};
-
-/* Build the `events` request from the command line. */
-static int events_request(const struct cli_cmd *cmd, const struct cli_args *a, json_t **req)
+/* Build the `events` request from the command line: 0, -1 for --help, or
+ * an exit code. */
+static int events_request(const struct cli_cmd *cmd, int argc, char **argv, json_t **req)
 {
+	struct opt_iter it;
+	const char *arg;
+	char err[128];
 	json_int_t n;
+	int o, rc = KR_EXIT_OK;
 
 	*req = json_pack("{s:s}", "type", "events");
-	for (size_t i = 0; *req && i < sizeof(events_keys) / sizeof(events_keys[0]); i++)
-		if (a->value[i])
-			json_object_set_new(*req, events_keys[i], json_string(a->value[i]));
-	if (a->value[A_LIMIT]) {
-		if (!cli_parse_uint(a->value[A_LIMIT], &n)) {
-			json_decref(*req);
-			*req = NULL;
-			return cli_usage_error(cmd, "--limit needs a number, not '%s'",
-			                       a->value[A_LIMIT]);
+	if (!*req)
+		return KR_EXIT_SERVER;
+	opt_init(&it, argc, argv, 1);
+	while (rc == KR_EXIT_OK &&
+	       (o = opt_next(&it, events_opts, OPT_COUNT(events_opts), &arg, err, sizeof(err)))) {
+		if (o == E_HELP) {
+			rc = -1;
+		} else if (o == E_NEAR) {
+			json_object_set_new(*req, "near", json_true());
+		} else if (o == E_LIMIT) {
+			if (!cli_parse_uint(arg, &n))
+				rc = cli_usage_error(cmd, "--limit needs a number, not '%s'", arg);
+			else
+				json_object_set_new(*req, "limit", json_integer(n));
+		} else if (o > 0 && o < E_LIMIT && events_keys[o]) {
+			rc = cli_check_text(cmd, "an option", arg);
+			if (rc == KR_EXIT_OK)
+				json_object_set_new(*req, events_keys[o], json_string(arg));
+		} else {
+			rc = cli_opt_error(cmd, o, arg, err);
 		}
-		json_object_set_new(*req, "limit", json_integer(n));
 	}
-	return *req ? KR_EXIT_OK : KR_EXIT_SERVER;
+	if (rc == KR_EXIT_OK && json_object_get(*req, "near") && json_object_get(*req, "region"))
+		rc = cli_usage_error(cmd, "give --region or --near, not both");
+	if (rc) {
+		json_decref(*req);
+		*req = NULL;
+	}
+	return rc;
 }
 
 /* "2026-12-12 14:00–16:30" (the end's date too when it differs). */
@@ -108,6 +134,23 @@ static void print_entry(const json_t *entry)
 	fputc('\n', stdout);
 }
 
+/* Where the list is for, on stderr, when the hub guessed it (or could not). */
+static void events_where(const json_t *r, bool near)
+{
+	const char *region = json_string_value(json_object_get(r, "region"));
+	const struct kr_prefecture *p = kr_prefecture_by_code(region);
+
+	if (json_is_true(json_object_get(r, "region_guessed")) && p)
+		fprintf(stderr,
+		        "near you (guessed from your address): %s %s (%s) and online; "
+		        "give --region to choose\n",
+		        p->code, p->ja, p->en);
+	else if (near)
+		fputs("could not tell where you are from your address: every region is listed "
+		      "(give --region)\n",
+		      stderr);
+}
+
 static void events_print(const json_t *r)
 {
 	const json_t *entries = json_object_get(r, "events"), *e;
@@ -125,17 +168,15 @@ static void events_print(const json_t *r)
 
 static int events_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
-	struct cli_args a;
 	struct conn *c = NULL;
 	json_t *req = NULL, *r = NULL;
+	bool near;
 	int rc;
 
-	rc = cli_parse_args(cmd, argc, argv, events_args, OPT_COUNT(events_args), 0, &a);
-	if (rc || a.help)
-		return rc ? rc : cli_help(cmd);
-	rc = events_request(cmd, &a, &req);
+	rc = events_request(cmd, argc, argv, &req);
 	if (rc)
-		return rc;
+		return rc < 0 ? cli_help(cmd) : rc;
+	near = json_is_true(json_object_get(req, "near"));
 	rc = cli_session_open_reader(cli, &c);
 	if (rc)
 		goto out;
@@ -145,10 +186,12 @@ static int events_run(const struct cli *cli, const struct cli_cmd *cmd, int argc
 		cli_anonymous_hint(cli, rc);
 		goto out;
 	}
-	if (cli->json)
+	if (cli->json) {
 		cli_print_body(r);
-	else
+	} else {
+		events_where(r, near);
 		events_print(r);
+	}
 out:
 	json_decref(req);
 	json_decref(r);
@@ -159,7 +202,7 @@ out:
 const struct cli_cmd cmd_events = {
     "events",
     "list study groups and seminars, soonest first",
-    "usage: kairan [OPTIONS] events [--region R] [--from DATE] [--to DATE]\n"
+    "usage: kairan [OPTIONS] events [--region R | --near] [--from DATE] [--to DATE]\n"
     "           [--audience A] [--q WORDS] [--circle C] [--limit N]\n"
     "\n"
     "List the events you may see that have not ended, soonest first, one per\n"
@@ -171,6 +214,11 @@ const struct cli_cmd cmd_events = {
     "With --json: {\"events\": [{\"item\", \"attending\", \"waitlisted\",\n"
     "\"rsvp\"?}], \"more\", \"region\"?, \"region_guessed\"}.\n"
     "\n"
+    "Without --region (or with --near) the hub guesses your prefecture from\n"
+    "the address you connect from and lists its events and the online ones;\n"
+    "stderr says which prefecture it guessed, or that it could not tell (then\n"
+    "every region is listed). --region all lists every region.\n"
+    "\n"
     "Without any token (no --token, --token-file or KAIRAN_TOKEN) the hub is\n"
     "asked anonymously: the public CLEAR listings only.\n"
     "\n"
@@ -178,6 +226,7 @@ const struct cli_cmd cmd_events = {
     "  --region R    JP-01 ... JP-47 (e.g. JP-14 for Kanagawa), a region\n"
     "                (hokkaido, tohoku, kanto, chubu, kinki, chugoku, shikoku,\n"
     "                kyushu-okinawa), online, or all\n"
+    "  --near        near me: the prefecture the hub guesses from my address\n"
     "  --from DATE   events that end on or after DATE (YYYY-MM-DD, Japan)\n"
     "  --to DATE     events that start on or before DATE\n"
     "  --audience A  technical, executive or mixed\n"

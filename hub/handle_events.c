@@ -7,12 +7,20 @@
  *
  * Each entry carries how many people attend and wait (never who) and, for
  * an authenticated reader, that reader's own RSVP.
+ *
+ * Without a region (or with near), the hub guesses the reader's prefecture
+ * from the address it connects from (clientip.h: behind trusted proxies,
+ * what they report) in the GeoIP City database (geoip.h), lists that
+ * prefecture's events and the online ones, and says it guessed; a reader
+ * who gives a region (or "all") is never second-guessed. No guess (no
+ * database, an address it does not know, outside Japan): every region.
  */
 #include <string.h>
 #include <time.h>
 
 #include "acl.h"
 #include "event_check.h"
+#include "geoip.h"
 #include "handlers.h"
 #include "prefecture.h"
 #include "reader.h"
@@ -30,9 +38,9 @@
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct kr_field events_fields[] = {
-    {"region", KR_F_STRING, false},   {"from", KR_F_STRING, false}, {"to", KR_F_STRING, false},
-    {"audience", KR_F_STRING, false}, {"q", KR_F_STRING, false},    {"circle", KR_F_STRING, false},
-    {"limit", KR_F_INT, false},
+    {"region", KR_F_STRING, false}, {"near", KR_F_BOOL, false},       {"from", KR_F_STRING, false},
+    {"to", KR_F_STRING, false},     {"audience", KR_F_STRING, false}, {"q", KR_F_STRING, false},
+    {"circle", KR_F_STRING, false}, {"limit", KR_F_INT, false},
 };
 
 /* "YYYY-MM-DD" (a Japanese date) as the UTC instant that day starts. */
@@ -234,12 +242,24 @@ static enum kr_err collect(struct kr_store *st, const struct kr_event_query *q, 
 	return rc;
 }
 
+/* The prefecture s connects from, per the GeoIP database; NULL when unknown. */
+static const struct kr_prefecture *guess_prefecture(struct kr_session *s)
+{
+	struct kr_geo g;
+
+	if (!s->client[0] || !geoip_lookup(s->srv->geoip, s->client, &g) || !g.has_subdivision ||
+	    strcmp(g.country, "JP") != 0)
+		return NULL;
+	return kr_prefecture_by_code(g.subdivision);
+}
+
 KR_HANDLER(handle_events)
 {
 	const char *region = json_string_value(json_object_get(env->msg, "region"));
 	const char *circle = json_string_value(json_object_get(env->msg, "circle"));
 	struct kr_event_query q = {0};
 	struct list_ctx l = {s, NULL, NULL, 0, false};
+	const struct kr_prefecture *guessed = NULL;
 	struct words words;
 	json_t *prefs = NULL, *reply;
 	enum kr_err rc;
@@ -247,8 +267,16 @@ KR_HANDLER(handle_events)
 	rc = kr_fields_check(env->msg, events_fields, NF(events_fields), true, err, errlen);
 	if (rc == KR_OK)
 		rc = check_request(env->msg, &q, &l.limit, err, errlen);
+	if (rc == KR_OK && region && json_is_true(json_object_get(env->msg, "near"))) {
+		snprintf(err, errlen, "give region or near, not both");
+		rc = KR_EINVAL;
+	}
 	if (rc == KR_OK)
 		rc = event_region_filter(region, &prefs, err, errlen);
+	if (rc == KR_OK && !region && (guessed = guess_prefecture(s)) != NULL) {
+		prefs = json_pack("[s, s]", guessed->code, "online");
+		rc = prefs ? KR_OK : KR_EINTERNAL;
+	}
 	if (rc == KR_OK && circle)
 		rc = handler_circle(s, circle, &q.circle_id, err, errlen);
 	if (rc != KR_OK)
@@ -261,9 +289,9 @@ KR_HANDLER(handle_events)
 	if (rc != KR_OK)
 		goto out;
 	reply = json_pack("{s:s, s:s?, s:O, s:b, s:b}", "type", "events", "ref", env->id, "events",
-	                  l.events, "more", l.more, "region_guessed", 0);
-	if (reply && region)
-		json_object_set_new(reply, "region", json_string(region));
+	                  l.events, "more", l.more, "region_guessed", guessed != NULL);
+	if (reply && (region || guessed))
+		json_object_set_new(reply, "region", json_string(region ? region : guessed->code));
 	session_reply(s, reply);
 out:
 	json_decref(prefs);

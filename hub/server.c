@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clientip.h"
 #include "dispatch.h"
 #include "events.h"
 #include "feed.h"
@@ -296,6 +297,10 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 		goto out;
 	}
 	geoip_configure(srv.geoip, cfg->geoip_city, cfg->geoip_asn, false);
+	if (clientip_parse_proxies(cfg->trusted_proxies, &srv.proxies, err, sizeof(err)) != KR_OK) {
+		kr_log(KR_LOG_ERROR, "cannot start: %s", err);
+		goto out;
+	}
 	if (!cfg->tls)
 		kr_log(KR_LOG_WARN, "TLS is off (tls = off): tokens and reports cross the network "
 		                    "in clear; use this only behind a TLS-terminating proxy");
@@ -329,5 +334,6 @@ out:
 		lws_context_destroy(srv.ctx);
 	acl_free(srv.acl);
 	geoip_free(srv.geoip);
+	clientip_free(srv.proxies);
 	return rc;
 }

@@ -32,6 +32,8 @@ struct kr_server {
 
 	/* The next event reminder (events.c). */
 	lws_sorted_usec_list_t event_sul;
+	/* The trusted_proxies setting, parsed (clientip.h). */
+	struct kr_proxies *proxies;
 };
 
 /*

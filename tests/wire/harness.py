@@ -527,7 +527,7 @@ class Client:
 
     def __init__(self, hub=None, token=None, *, url=None, ssl_ctx=None, auth=True,
                  subprotocols=(SUBPROTOCOL,), open_timeout=10, rcvbuf=None, label=None,
-                 server_hostname=None):
+                 server_hostname=None, extra_headers=None):
         self.hub = hub
         self.url = url or hub.url
         self.label = label or "client"
@@ -548,6 +548,8 @@ class Client:
             kwargs["ssl"] = ssl_ctx or hub.ssl_context()
         if server_hostname is not None:
             kwargs["server_hostname"] = server_hostname
+        if extra_headers is not None:  # e.g. {"X-Forwarded-For": ...} as a proxy would
+            kwargs["extra_headers"] = dict(extra_headers)
         if rcvbuf is not None:
             host, port = HOST, int(self.url.rsplit(":", 1)[1].split("/")[0])
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -20,6 +20,7 @@ An event is an item of kind event with an `event` object (PROTOCOL.md,
 """
 import os
 import sqlite3
+import subprocess
 import threading
 import time
 import unittest
@@ -775,6 +776,125 @@ class RemindersTest(HubTestCase):
             self.assertIn("event_reminder_minutes", bad.log())
         finally:
             bad.close()
+
+
+MAKE_MMDB = os.path.join(harness.SOURCE_DIR, "tests", "tools", "make_mmdb.pl")
+
+
+class NearTest(HubTestCase):
+    """--near: the reader's prefecture guessed from its address in a test GeoIP
+    database (tests/tools/make_mmdb.pl: 203.0.113.0/24 Tokyo, 198.51.100.0/24
+    Kanagawa, 2001:db8:27::/48 Osaka, 192.0.2.0/24 Japan without a prefecture),
+    X-Forwarded-For believed only from trusted proxies."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mmdb_dir = harness.tempfile.mkdtemp(prefix="kairan-mmdb-")
+        cls.addClassCleanup(harness.shutil.rmtree, cls.mmdb_dir, True)
+        subprocess.run(["perl", MAKE_MMDB, cls.mmdb_dir], check=True, timeout=60)
+        cls.city = os.path.join(cls.mmdb_dir, "kairan-City-Test.mmdb")
+        hub = cls.hub = cls.start_class_hub(config={
+            "geoip_city": cls.city, "trusted_proxies": "127.0.0.1/32, ::1, 10.0.0.0/8"})
+        hub.admin("org", "add", ORG)
+        add_circle(hub, CIRCLE, kind="regional", allowed=["CLEAR"], clear_public=True)
+        hub.admin("member", "add", CIRCLE, ORG)
+        token = hub.add_user(ORG, "organizer-n")
+        hub.admin("role", "set", CIRCLE, "organizer-n", "organizer")
+        hub.wait_role(token, CIRCLE, "organizer")
+        org = hub.client(token, label="organizer")
+        cls.mark = f"N{os.getpid()}"
+        cls.ev = {}
+        for key, pref, day in (("tokyo", "JP-13", 1), ("kanagawa", "JP-14", 2),
+                               ("osaka", "JP-27", 3), ("online", "online", 4)):
+            item = event_item(start_in=day * 86400, prefecture=pref)
+            item["title"] = f"{key} {cls.mark}"
+            cls.ev[key] = org.post(item)["item_id"]
+
+    def near(self, xff=None, hub=None, **req):
+        c = anonymous(hub or self.hub) if xff is None else harness.Client(
+            hub or self.hub, label="proxied", extra_headers={"X-Forwarded-For": xff})
+        reply = c.ok(dict({"type": "events", "q": self.mark}, **req), "events")
+        got = {k for k, v in self.ev.items() if v in [e["item"]["id"] for e in reply["events"]]}
+        return reply.get("region"), reply["region_guessed"], got
+
+    def test_guess_from_forwarded_address(self):
+        everything = set(self.ev)
+        cases = {
+            "tokyo": ("203.0.113.9", ("JP-13", True, {"tokyo", "online"})),
+            "kanagawa": ("198.51.100.20", ("JP-14", True, {"kanagawa", "online"})),
+            "ipv6 osaka": ("2001:db8:27::5", ("JP-27", True, {"osaka", "online"})),
+            "spoofed left part": ("203.0.113.9, 198.51.100.20",
+                                  ("JP-14", True, {"kanagawa", "online"})),
+            "through a trusted inner proxy": ("203.0.113.9, 10.1.2.3",
+                                              ("JP-13", True, {"tokyo", "online"})),
+            "japan, no prefecture": ("192.0.2.5", (None, False, everything)),
+            "unknown address": ("8.8.8.8", (None, False, everything)),
+            "garbage": ("203.0.113.9, not-an-address", (None, False, everything)),
+        }
+        for name, (xff, want) in cases.items():
+            with self.subTest(case=name):
+                self.assertEqual(self.near(xff, near=True), want)
+                # No region at all: the same guess.
+                self.assertEqual(self.near(xff), want)
+        # The reader overrides the guess.
+        self.assertEqual(self.near("203.0.113.9", region="JP-27"), ("JP-27", False, {"osaka"}))
+        self.assertEqual(self.near("203.0.113.9", region="all"), ("all", False, everything))
+        c = harness.Client(self.hub, extra_headers={"X-Forwarded-For": "203.0.113.9"})
+        c.error({"type": "events", "region": "JP-13", "near": True}, "invalid_field")
+        # Loopback itself is in no database: no guess.
+        self.assertEqual(self.near(None, near=True), (None, False, everything))
+
+    def test_forwarded_for_is_ignored_from_untrusted_peers(self):
+        hub = self.start_hub(config={"geoip_city": self.city})  # no trusted proxies
+        hub.admin("org", "add", ORG)
+        add_circle(hub, CIRCLE, kind="regional", allowed=["CLEAR"], clear_public=True)
+        c = harness.Client(hub, label="spoofer", extra_headers={"X-Forwarded-For": "203.0.113.9"})
+        reply = c.ok({"type": "events", "near": True}, "events")
+        self.assertEqual((reply.get("region"), reply["region_guessed"]), (None, False))
+        # A bad trusted_proxies setting stops the hub at start, naming the setting.
+        bad = harness.Hub(self.artifact_name() + "-bad", config={"trusted_proxies": "proxy.lan"})
+        try:
+            with self.assertRaises(AssertionError):
+                bad.start()
+            self.assertIn("trusted_proxies", bad.log())
+        finally:
+            bad.close()
+
+    def test_cli_near_from_loopback(self):
+        """The command line cannot send X-Forwarded-For: a database that places
+        127.0.0.0/8 in Kanagawa (make_mmdb.pl --loopback) shows the guess."""
+        d = harness.tempfile.mkdtemp(prefix="kairan-mmdb-lo-")
+        self.addCleanup(harness.shutil.rmtree, d, True)
+        subprocess.run(["perl", MAKE_MMDB, "--loopback", d], check=True, timeout=60)
+        hub = self.start_hub(config={"geoip_city": os.path.join(d, "kairan-City-Test.mmdb")})
+        hub.admin("org", "add", ORG)
+        add_circle(hub, CIRCLE, kind="regional", allowed=["CLEAR"], clear_public=True)
+        hub.admin("member", "add", CIRCLE, ORG)
+        token = hub.add_user(ORG, "organizer-lo")
+        hub.admin("role", "set", CIRCLE, "organizer-lo", "organizer")
+        hub.wait_role(token, CIRCLE, "organizer")
+        org = hub.client(token, label="organizer")
+        ids = {}
+        for pref in ("JP-13", "JP-14", "online"):
+            ids[pref] = org.post(event_item(prefecture=pref))["item_id"]
+        rc, out, err = hub.cli("events", "--near")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("near you (guessed from your address): JP-14 神奈川県 (Kanagawa)", err)
+        self.assertIn(ids["JP-14"], out)
+        self.assertIn(ids["online"], out)
+        self.assertNotIn(ids["JP-13"], out)
+        rc, out, err = hub.cli("events", "--region", "JP-13")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([ids["JP-13"]], [i for i in ids.values() if i in out])
+        self.assertNotIn("guessed", err)
+        rc, out, err = hub.cli("--json", "events")
+        got = harness._json.loads(out)
+        self.assertEqual((got["region"], got["region_guessed"]), ("JP-14", True))
+        rc, out, err = self.hub.cli("events", "--near")  # the class hub: loopback unknown
+        self.assertEqual(rc, 0, err)
+        self.assertIn("could not tell where you are", err)
+        rc, out, err = hub.cli("events", "--near", "--region", "JP-13")
+        self.assertEqual(rc, 2, err)
 
 
 if __name__ == "__main__":
