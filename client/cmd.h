@@ -13,6 +13,7 @@
  *	cmd_sight.c      sight, lookup
  *	cmd_event.c      rsvp, event (update, cancel, attendees)
  *	cmd_events.c     events
+ *	cmd_resources.c  resources (list, add, remove)
  *	cmd_export.c     export stix
  *	cmd_import.c     import stix
  */
@@ -39,6 +40,10 @@ extern const struct cli_cmd cmd_lookup;
 extern const struct cli_cmd cmd_rsvp;
 extern const struct cli_cmd cmd_event;
 extern const struct cli_cmd cmd_events;
+extern const struct cli_cmd cmd_resources;
+
+/* The help directory entries (borrowed array), for people (cmd_resources.c). */
+void resources_print(const json_t *resources);
 extern const struct cli_cmd cmd_export;
 extern const struct cli_cmd cmd_import;
 

@@ -164,6 +164,10 @@ static void events_print(const json_t *r)
 		fputs("no events match\n", stderr);
 	if (json_is_true(json_object_get(r, "more")))
 		fputs("more events match: narrow the search or raise --limit\n", stderr);
+	if (json_array_size(json_object_get(r, "resources")) > 0) {
+		fputs("\n地域の相談先 / help nearby:\n", stdout);
+		resources_print(json_object_get(r, "resources"));
+	}
 }
 
 static int events_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
@@ -210,9 +214,10 @@ const struct cli_cmd cmd_events = {
     "not Asia/Tokyo), prefecture, audience, seats taken (taken/capacity,\n"
     "+waiting), the event's ID and title, and your own RSVP. A cancelled event\n"
     "is marked [CANCELLED]. Answer one with 'kairan rsvp ID'; see all of it\n"
-    "with 'kairan get ID'.\n"
+    "with 'kairan get ID'. A listing for a place is followed by that place's\n"
+    "regional help directory (see 'kairan resources').\n"
     "With --json: {\"events\": [{\"item\", \"attending\", \"waitlisted\",\n"
-    "\"rsvp\"?}], \"more\", \"region\"?, \"region_guessed\"}.\n"
+    "\"rsvp\"?}], \"more\", \"region\"?, \"region_guessed\", \"resources\"?}.\n"
     "\n"
     "Without --region (or with --near) the hub guesses your prefecture from\n"
     "the address you connect from and lists its events and the online ones;\n"

@@ -37,6 +37,9 @@ const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"rsvp", handle_rsvp, KR_ACCESS_WRITE, true},
     {"attendees", handle_attendees, KR_ACCESS_READ, true},
     {"events", handle_events, KR_ACCESS_READ, false},
+    {"resources", handle_resources, KR_ACCESS_READ, false},
+    {"resource_add", handle_resource_add, KR_ACCESS_WRITE, true},
+    {"resource_remove", handle_resource_remove, KR_ACCESS_WRITE, true},
     {"export", handle_export, KR_ACCESS_READ, true},
 };
 

@@ -6,7 +6,8 @@
  * and nothing else.
  *
  * Each entry carries how many people attend and wait (never who) and, for
- * an authenticated reader, that reader's own RSVP.
+ * an authenticated reader, that reader's own RSVP. A listing for a place
+ * also carries that place's regional help directory (handle_resource.c).
  *
  * Without a region (or with near), the hub guesses the reader's prefecture
  * from the address it connects from (clientip.h: behind trusted proxies,
@@ -260,6 +261,7 @@ KR_HANDLER(handle_events)
 	struct kr_event_query q = {0};
 	struct list_ctx l = {s, NULL, NULL, 0, false};
 	const struct kr_prefecture *guessed = NULL;
+	json_t *resources = NULL;
 	struct words words;
 	json_t *prefs = NULL, *reply;
 	enum kr_err rc;
@@ -292,6 +294,9 @@ KR_HANDLER(handle_events)
 	                  l.events, "more", l.more, "region_guessed", guessed != NULL);
 	if (reply && (region || guessed))
 		json_object_set_new(reply, "region", json_string(region ? region : guessed->code));
+	/* The help directory of the places listed, beside their events. */
+	if (reply && prefs && handler_resources(s, prefs, NULL, 0, &resources) == KR_OK)
+		json_object_set_new(reply, "resources", resources);
 	session_reply(s, reply);
 out:
 	json_decref(prefs);

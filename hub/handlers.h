@@ -57,4 +57,12 @@ enum kr_err handler_circle(struct kr_session *s, const char *key, int64_t *circl
  */
 enum kr_err handler_event(struct kr_session *s, const char *id, bool organise, struct kr_item **out,
                           char *err, size_t errlen);
+
+/*
+ * The help directory entries s may see (handle_resource.c) in prefectures
+ * (an array of codes, or NULL: all), of kind (NULL: any) and circle (0:
+ * any): *out a new array.
+ */
+enum kr_err handler_resources(struct kr_session *s, const json_t *prefectures, const char *kind,
+                              int64_t circle_id, json_t **out);
 #endif

@@ -210,6 +210,22 @@ enum kr_err policy_may_organise(const struct kr_reader *r, const struct kr_item_
 	           : KR_EFORBIDDEN;
 }
 
+enum kr_err policy_may_see_resources(const struct kr_reader *r, const struct kr_circle_policy *cp)
+{
+	if (!r || !cp)
+		return KR_EFORBIDDEN;
+	return r->user_id > 0 || cp->clear_public ? KR_OK : KR_EFORBIDDEN;
+}
+
+enum kr_err policy_may_manage_resources(const struct kr_reader *r, int64_t circle_id)
+{
+	enum kr_role role = policy_role(r, circle_id);
+
+	if (!is_member(r, circle_id))
+		return KR_EFORBIDDEN;
+	return role == KR_ROLE_ORGANIZER || role == KR_ROLE_MODERATOR ? KR_OK : KR_EFORBIDDEN;
+}
+
 enum kr_err policy_may_sight(const struct kr_reader *r, int64_t circle_id,
                              const struct kr_circle_policy *cp)
 {

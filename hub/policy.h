@@ -131,6 +131,18 @@ enum kr_err policy_may_receive_red(enum kr_role recipient_role);
 enum kr_err policy_may_organise(const struct kr_reader *r, const struct kr_item_meta *it,
                                 const struct kr_circle_policy *cp);
 
+/*
+ * May r see a circle's entries in the regional help directory (consultation
+ * desks, police contacts, ...)? They are the circle's public notices: any
+ * authenticated user may, anonymous readers where the policy publishes
+ * CLEAR. No policy: no.
+ */
+enum kr_err policy_may_see_resources(const struct kr_reader *r, const struct kr_circle_policy *cp);
+
+/* May r add or remove the circle's help directory entries? Its organizers
+ * and moderators. */
+enum kr_err policy_may_manage_resources(const struct kr_reader *r, int64_t circle_id);
+
 /* May r report a sighting to the circle? Members, moderators and organizers
  * of member organisations; not observers (read-only), not anonymous. */
 enum kr_err policy_may_sight(const struct kr_reader *r, int64_t circle_id,

@@ -464,8 +464,43 @@ static void test_organise(void)
 	cpolicy_free(cp);
 }
 
+/* The regional help directory: shown like the circle's public notices,
+ * kept by its organizers and moderators. */
+static void test_resources(void)
+{
+	struct kr_circle_policy *open_cp = policy(true), *closed_cp = policy(false);
+	static const struct {
+		enum rel who;
+		enum kr_err see_open, see_closed, manage;
+	} rows[] = {
+	    {MEMBER, OK, OK, NO},   {OBSERVER, OK, OK, NO}, {MODERATOR, OK, OK, OK},
+	    {ORGANIZER, OK, OK, OK}, {OUTSIDER, OK, OK, NO}, {REMOVED, OK, OK, NO},
+	    {ANONYMOUS, OK, NO, NO},
+	};
+
+	for (size_t i = 0; i < CHECK_N(rows); i++) {
+		struct kr_reader r = reader_for(rows[i].who);
+
+		check_case(rel_names[rows[i].who]);
+		CHECK_EQ_INT(policy_may_see_resources(&r, open_cp), rows[i].see_open);
+		CHECK_EQ_INT(policy_may_see_resources(&r, closed_cp), rows[i].see_closed);
+		CHECK_EQ_INT(policy_may_manage_resources(&r, CIRCLE), rows[i].manage);
+		CHECK_EQ_INT(policy_may_manage_resources(&r, OTHER), NO);
+	}
+	check_case(NULL);
+	CHECK_EQ_INT(policy_may_see_resources(NULL, open_cp), NO);
+	{
+		struct kr_reader member = reader_for(MEMBER);
+
+		CHECK_EQ_INT(policy_may_see_resources(&member, NULL), NO);
+	}
+	cpolicy_free(open_cp);
+	cpolicy_free(closed_cp);
+}
+
 int main(void)
 {
+	test_resources();
 	test_organise();
 	test_sighting_table();
 	test_release_count();

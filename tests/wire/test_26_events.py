@@ -564,7 +564,7 @@ class EventsTest(HubTestCase):
         # The command line, anonymous and as a member.
         rc, out, err = self.hub.cli("events", "--q", mark, "--region", "JP-14")
         self.assertEqual(rc, 0, err)
-        lines = out.strip().splitlines()
+        lines = [ln for ln in out.strip().splitlines() if " it_" in ln]  # events, not help
         self.assertEqual(len(lines), 2, out)  # yokohama, later (no GREEN, no closed)
         self.assertIn(yokohama, lines[0])
         self.assertIn("神奈川県", lines[0])
@@ -582,6 +582,81 @@ class EventsTest(HubTestCase):
         self.assertEqual(rc, 6, err)
         rc, out, err = self.hub.cli("events", "--circle", CLOSED)
         self.assertEqual(rc, 4, err)
+
+    # -- the regional help directory ------------------------------------------------
+
+    def test_help_directory(self):
+        hub, org_token = self.hub, self.tokens["organizer"]
+        sample = os.path.join(harness.SOURCE_DIR, "client", "examples", "directory",
+                              "kanagawa.json")
+        with open(sample, encoding="utf-8") as f:
+            entries = harness._json.load(f)
+        rc, out, err = hub.cli("resources", "add", "--file", sample, "--circle", CIRCLE,
+                               token=org_token)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out.count("added rs_"), len(entries))
+        closed = self.c("organizer").ok({"type": "resource_add", "circle": CLOSED,
+                                         "prefecture": "JP-14", "kind": "other",
+                                         "name": "非公開サークルの相談先"}, "resource_added")
+        rid = closed["resource"]["id"]
+        self.assertEqual(closed["resource"]["circle"], CLOSED)
+        m0 = self.c("m0")
+        listed = m0.ok({"type": "resources", "region": "JP-14", "circle": CIRCLE},
+                       "resources")["resources"]
+        kanagawa = [e for e in entries if e["prefecture"] == "JP-14"]
+        self.assertEqual(sorted(r["name"] for r in listed), sorted(e["name"] for e in kanagawa))
+        police = [r for r in listed if r["kind"] == "police"][0]
+        want = [e for e in kanagawa if e["kind"] == "police"][0]
+        for k in ("name", "description", "contact", "url"):
+            self.assertEqual(police[k], want[k], k)  # kept as written
+        for r in listed:
+            self.assertNotIn(self.users["organizer"], str(r))
+            self.assertNotIn("added_by", r)
+        # Every authenticated user sees the closed circle's entries; anonymous readers
+        # only the public circle's.
+        self.assertIn(rid, [r["id"] for r in m0.ok({"type": "resources", "region": "JP-14"},
+                                                   "resources")["resources"]])
+        anon = anonymous(hub).ok({"type": "resources", "region": "JP-14"}, "resources")
+        self.assertNotIn(rid, [r["id"] for r in anon["resources"]])
+        self.assertTrue(anon["resources"])
+        # Beside the events of the place.
+        reply = m0.ok({"type": "events", "region": "JP-14"}, "events")
+        self.assertTrue(all(r["prefecture"] == "JP-14" for r in reply["resources"]))
+        self.assertIn(police["id"], [r["id"] for r in reply["resources"]])
+        reply = m0.ok({"type": "events", "region": "kanto", "circle": CIRCLE}, "events")
+        self.assertIn("JP-13", {r["prefecture"] for r in reply["resources"]})
+        self.assertNotIn("resources", m0.ok({"type": "events", "region": "all"}, "events"))
+        rc, out, err = hub.cli("events", "--region", "JP-14")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("地域の相談先 / help nearby:", out)
+        self.assertIn("[警察] 神奈川県警察 サイバー犯罪相談窓口（サンプル）", out)
+        rc, out, err = hub.cli("resources", "list", "--region", "JP-13", "--kind", "consultation")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("東京都", out)
+        # Who may change it.
+        member_add = {"type": "resource_add", "circle": CIRCLE, "prefecture": "JP-14",
+                      "kind": "police", "name": "x"}
+        m0.error(member_add, "forbidden")
+        self.c("outsider").error(member_add, "forbidden")
+        anonymous(hub).error(member_add, "auth_required")
+        m0.error({"type": "resource_remove", "resource_id": rid}, "forbidden")
+        rc, out, err = hub.cli("resources", "remove", police["id"], token=self.tokens["m0"])
+        self.assertEqual(rc, 4, err)
+        rc, out, err = hub.cli("resources", "remove", police["id"], token=org_token)
+        self.assertEqual((rc, out.strip()), (0, f"removed {police['id']}"), err)
+        rc, out, err = hub.cli("resources", "remove", police["id"], token=org_token)
+        self.assertEqual(rc, 5, err)
+        # Bad entries are refused, the field named.
+        org = self.c("organizer")
+        for change, code in (({"prefecture": "online"}, "unknown_label"),
+                             ({"kind": "hotline"}, "unknown_label"),
+                             ({"url": "javascript:alert(1)"}, "invalid_field"),
+                             ({"name": "長" * 201}, "invalid_field"),
+                             ({"phone": "045"}, "unknown_field")):
+            with self.subTest(bad=change):
+                org.error(dict(member_add, **change), code)
+        rc, out, err = hub.cli("resources", "add", "--circle", CIRCLE, token=org_token)
+        self.assertEqual(rc, 2, err)
 
     # -- the command line ---------------------------------------------------------
 
