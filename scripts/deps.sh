@@ -5,7 +5,8 @@
 set -eu
 
 want="cmake make gcc pkg-config libc6-dev openssl
-libwebsockets-dev libjansson-dev libsqlite3-dev libssl-dev libmaxminddb-dev"
+libwebsockets-dev libjansson-dev libsqlite3-dev libssl-dev libmaxminddb-dev
+tzdata"
 if [ "${1:-build}" = test ]; then
 	# python3 + jsonschema + websockets: schema validation and the
 	# independent websocket client of the wire tests; sqlite3 for
