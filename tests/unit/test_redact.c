@@ -29,7 +29,7 @@ static const struct kr_redact_ctx contexts[P__COUNT] = {
     [P_NONE] = {0},
     [P_SAKURA] = {sakura_names, CHECK_N(sakura_names), sakura_domains, CHECK_N(sakura_domains),
                   sakura_persons, CHECK_N(sakura_persons), sakura_cidrs, CHECK_N(sakura_cidrs),
-                  sakura_patterns, CHECK_N(sakura_patterns)},
+                  sakura_patterns, CHECK_N(sakura_patterns), false},
 };
 
 static struct kr_redactor *redactors[P__COUNT];
