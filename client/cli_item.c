@@ -3,10 +3,12 @@
  * `kairan get` and `kairan moderate show` print it.
  */
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
 #include "indicator.h"
+#include "prefecture.h"
 
 /* One "label  value" line of an item, skipped when the value is absent. */
 static void item_field(const char *label, const json_t *v)
@@ -91,6 +93,86 @@ static void item_alert(const json_t *alert)
 	}
 	item_lines("affected products", json_object_get(alert, "affected_products"));
 	item_lines("references", json_object_get(alert, "references"));
+}
+
+/* "2026-12-12T14:00:00" as "2026-12-12 14:00" into out (at least 17 bytes);
+ * with same_day, only "14:00" when the date equals that of same_day. */
+static const char *item_when(const char *t, const char *same_day, char *out, size_t len)
+{
+	if (!t || strlen(t) < 16) {
+		snprintf(out, len, "%s", t ? t : "?");
+		return out;
+	}
+	if (same_day && strncmp(t, same_day, 10) == 0)
+		snprintf(out, len, "%.5s", t + 11);
+	else
+		snprintf(out, len, "%.10s %.5s", t, t + 11);
+	return out;
+}
+
+/* The lines of an event's details (its `event` object, borrowed; nothing
+ * for other kinds): when, where, for whom, seats, fee, credits, language,
+ * deadline, organiser, contact, and a cancellation. */
+static void item_event(const json_t *ev)
+{
+	const char *start = json_string_value(json_object_get(ev, "start"));
+	const char *pref = json_string_value(json_object_get(ev, "prefecture"));
+	const struct kr_prefecture *p = kr_prefecture_by_code(pref);
+	const json_t *cap = json_object_get(ev, "capacity"),
+	             *cpe = json_object_get(ev, "cpe_credits");
+	const char *status = json_string_value(json_object_get(ev, "status"));
+	char a[32], b[32], line[512];
+
+	if (!json_is_object(ev))
+		return;
+	snprintf(line, sizeof(line), "%s – %s (%s)", item_when(start, NULL, a, sizeof(a)),
+	         item_when(json_string_value(json_object_get(ev, "end")), start, b, sizeof(b)),
+	         json_string_value(json_object_get(ev, "timezone")));
+	printf("%-15s", "when");
+	cli_print_text(stdout, line, true);
+	fputc('\n', stdout);
+	printf("%-15s", "where");
+	if (p)
+		printf("%s %s (%s)", p->code, p->ja, p->en);
+	else
+		cli_print_text(stdout,
+		               pref ? (strcmp(pref, "online") ? pref : "online / オンライン") : "?",
+		               true);
+	if (json_object_get(ev, "venue")) {
+		fputs(": ", stdout);
+		cli_print_text(stdout, json_string_value(json_object_get(ev, "venue")), true);
+	}
+	fputc('\n', stdout);
+	item_field("audience", json_object_get(ev, "audience"));
+	if (json_integer_value(cap) > 0)
+		item_field("capacity", cap);
+	else
+		printf("%-15sno limit\n", "capacity");
+	item_field("fee", json_object_get(ev, "fee"));
+	if (json_is_number(cpe))
+		printf("%-15s%g\n", "CPE credits", json_number_value(cpe));
+	item_field("language", json_object_get(ev, "language"));
+	if (json_object_get(ev, "registration_deadline")) {
+		printf("%-15s", "register by");
+		cli_print_text(
+		    stdout,
+		    item_when(json_string_value(json_object_get(ev, "registration_deadline")), NULL,
+		              a, sizeof(a)),
+		    true);
+		fputc('\n', stdout);
+	}
+	item_field("organizer", json_object_get(ev, "organizer"));
+	item_field("contact", json_object_get(ev, "contact"));
+	if (status && strcmp(status, "cancelled") == 0) {
+		printf("%-15sCANCELLED", "event");
+		if (json_object_get(ev, "cancel_reason")) {
+			fputs(": ", stdout);
+			cli_print_text(
+			    stdout, json_string_value(json_object_get(ev, "cancel_reason")), true);
+		}
+		fputc('\n', stdout);
+	}
+	item_field("sequence", json_object_get(ev, "sequence"));
 }
 
 /* "  (JP, AS2497 Internet Initiative Japan Inc.)": where the hub located an IP
@@ -228,6 +310,7 @@ void cli_print_item(const json_t *item)
 	item_field("author org", json_object_get(item, "author_org"));
 	item_list("tags", json_object_get(item, "tags"));
 	item_list("recipients", json_object_get(item, "recipients"));
+	item_event(json_object_get(item, "event"));
 	fputc('\n', stdout);
 	cli_print_text(stdout, json_string_value(json_object_get(item, "body")), false);
 	fputc('\n', stdout);

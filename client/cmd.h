@@ -11,6 +11,9 @@
  *	cmd_request.c    request, requests, decide
  *	cmd_moderate.c   moderate (list, show, approve, reject, edit)
  *	cmd_sight.c      sight, lookup
+ *	cmd_event.c      rsvp, event (update, cancel, attendees)
+ *	cmd_events.c     events
+ *	cmd_resources.c  resources (list, add, remove)
  *	cmd_export.c     export stix
  *	cmd_import.c     import stix
  *	cmd_search.c     search
@@ -36,6 +39,13 @@ extern const struct cli_cmd cmd_decide;
 extern const struct cli_cmd cmd_moderate;
 extern const struct cli_cmd cmd_sight;
 extern const struct cli_cmd cmd_lookup;
+extern const struct cli_cmd cmd_rsvp;
+extern const struct cli_cmd cmd_event;
+extern const struct cli_cmd cmd_events;
+extern const struct cli_cmd cmd_resources;
+
+/* The help directory entries (borrowed array), for people (cmd_resources.c). */
+void resources_print(const json_t *resources);
 extern const struct cli_cmd cmd_export;
 extern const struct cli_cmd cmd_import;
 extern const struct cli_cmd cmd_search;

@@ -256,6 +256,19 @@ static int post_confirm(const char *path, const json_t *item)
 	return yes;
 }
 
+/* Event listings are usually public: an event without a TLP is posted as
+ * CLEAR, and the user is told so (the preview shows it too). */
+static void post_event_tlp(json_t *item)
+{
+	const char *kind = json_string_value(json_object_get(item, "kind"));
+
+	if (!kind || strcmp(kind, "event") != 0 || json_object_get(item, "tlp"))
+		return;
+	json_object_set_new(item, "tlp", json_string("CLEAR"));
+	cli_warn("the event gives no tlp: posting it as CLEAR (a public listing where the "
+	         "circle publishes CLEAR); add \"tlp\" to the file to choose another");
+}
+
 static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
 	struct post_args a;
@@ -271,6 +284,7 @@ static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, 
 	rc = cli_load_object(cmd, a.path, "the item", &item);
 	if (rc)
 		goto out;
+	post_event_tlp(item);
 	rc = cli_session_open(cli, &c);
 	if (rc)
 		goto out;
@@ -349,6 +363,16 @@ const struct cli_cmd cmd_post = {
     "optional (up to 32 references and products, an action of up to 4,096\n"
     "bytes). See client/examples/alert-amber.json. Who may post alerts is up\n"
     "to the circle's policy (its moderators, by default).\n"
+    "\n"
+    "An event (kind event) also has an \"event\" object: prefecture (JP-01 to\n"
+    "JP-47, or online), start and end (local times such as 2026-12-12T14:00),\n"
+    "audience (technical, executive, mixed) and optionally timezone (default\n"
+    "Asia/Tokyo), venue, capacity, fee, cpe_credits, language,\n"
+    "registration_deadline, organizer and contact. See\n"
+    "client/examples/event-kanagawa.json. Without a tlp an event is posted as\n"
+    "CLEAR (a warning says so). Its organizer, contact and venue are\n"
+    "published as written, so that people can reach you (a circle with strict\n"
+    "anonymisation scrubs them too); its title and body are scrubbed as usual.\n"
     "\n"
     "A practice report (kind practice, required there and nowhere else) has\n"
     "  \"practice\": {\"directive\": 9, \"industry\": \"finance\",\n"

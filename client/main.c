@@ -15,10 +15,10 @@
 #endif
 
 static const struct cli_cmd *const main_commands[] = {
-    &cmd_whoami,   &cmd_circles,   &cmd_roster,   &cmd_post,    &cmd_get,
-    &cmd_history,  &cmd_subscribe, &cmd_forward,  &cmd_retract, &cmd_request,
-    &cmd_requests, &cmd_decide,    &cmd_moderate, &cmd_sight,   &cmd_lookup,
-    &cmd_export,   &cmd_import,    &cmd_search,   &cmd_assess,
+    &cmd_whoami,    &cmd_circles, &cmd_roster,  &cmd_post,    &cmd_get,       &cmd_history,
+    &cmd_subscribe, &cmd_forward, &cmd_retract, &cmd_request, &cmd_requests,  &cmd_decide,
+    &cmd_moderate,  &cmd_sight,   &cmd_lookup,  &cmd_export,  &cmd_import,    &cmd_search,
+    &cmd_assess,    &cmd_rsvp,    &cmd_event,   &cmd_events,  &cmd_resources,
 };
 
 #define MAIN_NCOMMANDS (sizeof(main_commands) / sizeof(main_commands[0]))
@@ -55,8 +55,8 @@ static const char main_usage_head[] =
     "  --version          show the version\n"
     "\n"
     "Without any token (no --token, --token-file or KAIRAN_TOKEN), get, history,\n"
-    "subscribe and search read public CLEAR items anonymously; every other\n"
-    "command needs a token (exit 3).\n"
+    "subscribe, search and events read public CLEAR items anonymously; every\n"
+    "other command needs a token (exit 3).\n"
     "\n"
     "Commands:\n";
 

@@ -78,6 +78,44 @@ static void push_moderation(FILE *f, const json_t *msg)
 	push_reason(f, msg, "reason");
 }
 
+/* An event notice: "event it_... (TITLE) changed/was cancelled/...". */
+static void push_event_notice(FILE *f, const json_t *msg)
+{
+	static const struct {
+		const char *event, *what;
+	} whats[] = {
+	    {"event_updated", "changed"},
+	    {"event_cancelled", "was cancelled"},
+	    {"rsvp_promoted", "has a seat for you now (from the waitlist)"},
+	    {"event_reminder", "starts soon"},
+	};
+	const char *event = json_string_value(json_object_get(msg, "event"));
+	const json_t *item = json_object_get(msg, "item");
+	const json_t *ev = json_object_get(item, "event");
+	const json_t *rsvp = json_object_get(msg, "rsvp");
+
+	fputs("event ", f);
+	push_put(f, msg, "item_id");
+	fputs(" (", f);
+	push_put(f, item, "title");
+	fputs(", ", f);
+	push_put(f, ev, "start");
+	fputs(" ", f);
+	push_put(f, ev, "timezone");
+	fputs(") ", f);
+	for (size_t i = 0; i < sizeof(whats) / sizeof(whats[0]); i++)
+		if (event && strcmp(event, whats[i].event) == 0)
+			fputs(whats[i].what, f);
+	push_reason(f, msg, "reason");
+	if (json_is_object(rsvp)) {
+		fputs("; you are ", f);
+		push_put(f, rsvp, "status");
+		if (json_object_get(rsvp, "position"))
+			fprintf(f, " (position %lld)",
+			        (long long)json_integer_value(json_object_get(rsvp, "position")));
+	}
+}
+
 /* How each `notice` event is told. */
 static const struct {
 	const char *event;
@@ -86,6 +124,10 @@ static const struct {
     {"permission_request", push_permission_request},
     {"permission_decision", push_permission_decision},
     {"moderation", push_moderation},
+    {"event_updated", push_event_notice},
+    {"event_cancelled", push_event_notice},
+    {"rsvp_promoted", push_event_notice},
+    {"event_reminder", push_event_notice},
 };
 
 static void push_notice(FILE *f, const json_t *msg)

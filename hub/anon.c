@@ -36,8 +36,9 @@ static size_t terms(const json_t *arr, const char **out, size_t max)
 	return n;
 }
 
-/* A redactor for the organisation's identity and the policy's patterns. */
-static enum kr_err compile(const json_t *id, const struct kr_circle_policy *cp,
+/* A redactor for the organisation's identity and the policy's patterns
+ * (only the patterns when patterns_only). */
+static enum kr_err compile(const json_t *id, const struct kr_circle_policy *cp, bool patterns_only,
                            struct kr_redactor **out, char *err, size_t errlen)
 {
 	const char *names[MAX_TERMS + 1], *domains[MAX_TERMS], *persons[MAX_TERMS];
@@ -66,6 +67,7 @@ static enum kr_err compile(const json_t *id, const struct kr_circle_policy *cp,
 	}
 	ctx.patterns = pats;
 	ctx.n_patterns = np;
+	ctx.patterns_only = patterns_only;
 	return redact_compile(&ctx, out, err, errlen);
 }
 
@@ -201,7 +203,7 @@ enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
 	out->removed = json_array();
 	rc = out->removed ? store_org_identity(st, org_id, &id) : KR_EINTERNAL;
 	if (rc == KR_OK)
-		rc = compile(id, cp, &r, err, errlen);
+		rc = compile(id, cp, false, &r, err, errlen);
 	if (rc == KR_OK)
 		rc = scrub(r, title, body, indicators, tags, alert, practice, out);
 	if (rc == KR_OK)
@@ -212,6 +214,48 @@ enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
 	}
 	if (rc != KR_OK)
 		anon_clear(out);
+	redact_free(r);
+	json_decref(id);
+	return rc;
+}
+
+enum kr_err anon_event(struct kr_store *st, int64_t org_id, const struct kr_circle_policy *cp,
+                       const json_t *event, struct kr_anon *a, char *err, size_t errlen)
+{
+	static const char *const announced[] = {"venue", "organizer", "contact", "fee",
+	                                        "cancel_reason"};
+	bool strict = cp->anonymisation == KR_ANON_STRICT;
+	struct kr_redactor *r = NULL;
+	json_t *id = NULL, *out = json_deep_copy(event);
+	enum kr_err rc = out && a->removed ? KR_OK : KR_EINTERNAL;
+
+	if (rc == KR_OK)
+		rc = store_org_identity(st, org_id, &id);
+	if (rc == KR_OK)
+		rc = compile(id, cp, !strict, &r, err, errlen);
+	for (size_t i = 0; rc == KR_OK && i < sizeof(announced) / sizeof(announced[0]); i++) {
+		const json_t *v = json_object_get(event, announced[i]);
+		char *clean = NULL;
+
+		if (!json_is_string(v))
+			continue;
+		rc = redact_text(r, announced[i], json_string_value(v), json_string_length(v), NULL,
+		                 &clean, a->removed);
+		if (rc == KR_OK)
+			json_object_set_new(out, announced[i], json_string(clean));
+		free(clean);
+	}
+	if (rc == KR_OK) {
+		json_decref(a->redactions);
+		a->redactions = redact_findings_public(a->removed);
+		rc = a->redactions ? KR_OK : KR_EINTERNAL;
+	}
+	if (rc == KR_OK) {
+		json_decref(a->event);
+		a->event = out;
+		out = NULL;
+	}
+	json_decref(out);
 	redact_free(r);
 	json_decref(id);
 	return rc;
@@ -269,6 +313,7 @@ void anon_clear(struct kr_anon *a)
 	json_decref(a->tags);
 	json_decref(a->alert);
 	json_decref(a->practice);
+	json_decref(a->event);
 	json_decref(a->removed);
 	json_decref(a->redactions);
 	json_decref(a->profile);

@@ -30,6 +30,7 @@ struct kr_anon {
 	json_t *tags;
 	json_t *alert;      /* the alert's details, scrubbed, or NULL */
 	json_t *practice;   /* a practice report's fields, texts scrubbed, or NULL */
+	json_t *event;      /* an event's details as readers see them (anon_event), or NULL */
 	json_t *removed;    /* every removal, with the removed text: the author's only */
 	json_t *redactions; /* {kind, field, count} per kind and field */
 	char pseudonym[KR_PSEUDONYM_LEN + 1];
@@ -49,6 +50,25 @@ enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
                       const struct kr_circle_policy *cp, const char *title, const char *body,
                       const json_t *indicators, const json_t *tags, const json_t *alert,
                       const json_t *practice, struct kr_anon *out, char *err, size_t errlen);
+
+/*
+ * An event's details (event: the normalised object of event_check(),
+ * borrowed) as readers will see them, into a->event; findings are added to
+ * a->removed and a->redactions is recomputed. Call after anon_item().
+ *
+ * Events are announcements: an organiser who writes an organiser name, a
+ * contact (address, phone, URL), a venue or a fee wants readers to have
+ * them, and writes them in their own fields knowing so (the preview shows
+ * them). At the policy's standard level those four fields are published as
+ * written, except for the circle policy's custom patterns, which apply
+ * everywhere; at the strict level they are scrubbed like the body (the
+ * organisation's registered names, domains and people, e-mail addresses,
+ * phone numbers, internal addresses, patterns), so a strict circle names
+ * nobody. The title, body and tags of an event are scrubbed by anon_item()
+ * as on every item.
+ */
+enum kr_err anon_event(struct kr_store *st, int64_t org_id, const struct kr_circle_policy *cp,
+                       const json_t *event, struct kr_anon *a, char *err, size_t errlen);
 
 /* The pseudonym of org_id's item in the circle: random per item, or stable
  * per organisation and circle (HMAC under the hub's secret), per cp. */

@@ -56,6 +56,10 @@ static const struct setting settings[] = {
     {"benchmark_snapshot_s", SET_INT, OFF(benchmark_snapshot_s), "86400", 1, 30 * 86400, true,
      "the assessment benchmark counts assessments as they stood at the start of each period "
      "of this many seconds (aligned to 00:00 JST)"},
+    {"event_reminder_minutes", SET_INT, OFF(event_reminder_minutes), "1440", 1, 20160, true,
+     "remind attendees this many minutes before an event starts"},
+    {"trusted_proxies", SET_STR, OFF(trusted_proxies), NULL, 0, 0, false,
+     "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))

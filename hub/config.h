@@ -26,10 +26,15 @@ struct kr_config {
 	int64_t data_poll_ms;
 	int64_t history_max;
 	char *log_level;
-	char *geoip_city;  /* GeoIP2/GeoLite2 City or Country .mmdb, or NULL */
-	char *geoip_asn;   /* GeoLite2 ASN .mmdb, or NULL */
-	char *benign_file; /* operator's known-benign indicator values, or NULL */
+	char *geoip_city;             /* GeoIP2/GeoLite2 City or Country .mmdb, or NULL */
+	char *geoip_asn;              /* GeoLite2 ASN .mmdb, or NULL */
+	char *benign_file;            /* operator's known-benign indicator values, or NULL */
 	int64_t benchmark_snapshot_s; /* assessment benchmark period, aligned to 00:00 JST */
+
+	/* Reminders this long before an event starts. */
+	int64_t event_reminder_minutes;
+	/* CIDRs of reverse proxies whose X-Forwarded-For is believed, or NULL. */
+	char *trusted_proxies;
 };
 
 /* Fill cfg with the defaults of the settings table. */

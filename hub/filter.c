@@ -6,13 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "prefecture.h"
 #include "proto.h"
 
 #define LIST_MAX    32
 #define KEYWORD_MAX 128
-
-static const char *const regions[] = {"hokkaido", "tohoku",  "kanto",   "chubu",
-                                      "kinki",    "chugoku", "shikoku", "kyushu-okinawa"};
 
 static const struct kr_field filter_fields[] = {
     {"kinds", KR_F_ARRAY, false},    {"min_severity", KR_F_STRING, false},
@@ -22,10 +20,7 @@ static const struct kr_field filter_fields[] = {
 
 static bool region_known(const char *r)
 {
-	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
-		if (strcmp(regions[i], r) == 0)
-			return true;
-	return false;
+	return kr_region_known(r);
 }
 
 /* A list of 1-32 strings of 1-max bytes; label (may be NULL) says which

@@ -4,6 +4,8 @@
  */
 #include <string.h>
 
+#include "acl.h"
+#include "events.h"
 #include "auth.h"
 #include "handlers.h"
 #include "log.h"
@@ -45,5 +47,6 @@ KR_HANDLER(handle_auth)
 	kr_log(KR_LOG_INFO, "session %s: authenticated as %s (%s)", s->peer, u->name, u->org_key);
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:s}", "type", "auth_ok", "ref", env->id,
 	                           "user", u->name, "org", u->org_key));
+	events_deliver_pending(s); /* event notices kept while the user was away */
 	return KR_OK;
 }

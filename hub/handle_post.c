@@ -10,6 +10,7 @@
 #include "anon.h"
 #include "geoip.h"
 #include "handlers.h"
+#include "event_check.h"
 #include "item_check.h"
 #include "log.h"
 #include "practice.h"
@@ -28,6 +29,7 @@ static const struct kr_field item_fields[] = {
     {"body", KR_F_STRING, true},   {"indicators", KR_F_ARRAY, false},
     {"tags", KR_F_ARRAY, false},   {"recipients", KR_F_ARRAY, false},
     {"alert", KR_F_OBJECT, false}, {"practice", KR_F_OBJECT, false},
+    {"event", KR_F_OBJECT, false},
 };
 
 /* RED needs named recipients who are members of the circle; others none. */
@@ -145,6 +147,8 @@ static void reply_preview(struct kr_session *s, const char *ref, const char *cir
 		json_object_set(item, "alert", a->alert);
 	if (item && a->practice)
 		json_object_set(item, "practice", a->practice);
+	if (item && a->event)
+		json_object_set(item, "event", a->event);
 	session_reply(s,
 	              json_pack("{s:s, s:s?, s:o, s:O, s:O}", "type", "preview", "ref", ref, "item",
 	                        item, "removed", a->removed, "redactions", a->redactions));
@@ -158,7 +162,7 @@ static const struct kr_field post_fields[] = {
 KR_HANDLER(handle_post)
 {
 	const json_t *item = json_object_get(env->msg, "item");
-	json_t *indicators = NULL, *practice = NULL;
+	json_t *indicators = NULL, *practice = NULL, *event = NULL;
 	int64_t recipients[RECIPIENTS_MAX];
 	struct kr_item_new in = {0};
 	struct kr_item *stored = NULL;
@@ -191,6 +195,9 @@ KR_HANDLER(handle_post)
 		rc = practice_check(in.kind, json_object_get(item, "practice"), &practice, err,
 		                    errlen);
 	if (rc == KR_OK)
+		rc = event_check(in.kind, json_object_get(item, "event"), (int64_t)time(NULL),
+		                 &event, NULL, err, errlen);
+	if (rc == KR_OK)
 		rc = check_recipients(s, json_object_get(item, "recipients"), in.tlp, in.circle_id,
 		                      recipients, &in.n_recipients, err, errlen);
 	if (rc == KR_OK)
@@ -199,6 +206,10 @@ KR_HANDLER(handle_post)
 		               json_string_value(json_object_get(item, "body")), indicators,
 		               json_object_get(item, "tags"), json_object_get(item, "alert"),
 		               practice, &anon, err, errlen);
+	if (rc == KR_OK && event) {
+		event_stamp(event, "scheduled", 0, (int64_t)time(NULL), anon.created_round);
+		rc = anon_event(s->srv->store, s->reader.org_id, cp, event, &anon, err, errlen);
+	}
 	if (rc != KR_OK)
 		goto out;
 	geoip_enrich(s->srv->geoip, anon.indicators); /* what is kept, as stored */
@@ -221,6 +232,7 @@ KR_HANDLER(handle_post)
 	in.created_round = anon.created_round;
 	in.alert = anon.alert;
 	in.practice = anon.practice;
+	in.event = anon.event;
 	rc = store_item_insert(s->srv->store, &in, &stored);
 	if (rc != KR_OK) {
 		snprintf(err, errlen, "the item could not be stored; nothing was posted");
@@ -237,5 +249,6 @@ out:
 	item_unref(stored);
 	json_decref(indicators);
 	json_decref(practice);
+	json_decref(event);
 	return rc;
 }

@@ -137,6 +137,8 @@ KR_HANDLER(handle_forward)
 	                        to_id, acl_policy(s->srv->acl, to_id), now());
 	if (rc == KR_EFORBIDDEN)
 		snprintf(err, errlen, "forwarding needs membership of both circles");
+	else if (rc != KR_OK && it->meta.kind == KR_KIND_EVENT)
+		snprintf(err, errlen, "events are not forwarded: post the event in each circle");
 	else if (rc != KR_OK)
 		snprintf(err, errlen, "TLP %s items may not be forwarded from here to '%.64s'",
 		         kr_tlp_name(it->meta.tlp), to_key);
@@ -182,6 +184,10 @@ static enum kr_err check_request(struct kr_session *s, const json_t *msg, struct
 		return KR_EINVAL;
 	}
 	if (fwd) {
+		if (it->meta.kind == KR_KIND_EVENT) {
+			snprintf(err, errlen, "events are not forwarded");
+			return KR_ENOTALLOWED;
+		}
 		if (it->meta.tlp != KR_TLP_GREEN && it->meta.tlp != KR_TLP_CLEAR) {
 			snprintf(err, errlen, "%s items are never forwarded; ask to lower the TLP",
 			         kr_tlp_name(it->meta.tlp));

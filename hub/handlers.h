@@ -30,6 +30,14 @@ KR_HANDLER(handle_moderation);
 KR_HANDLER(handle_moderate);
 KR_HANDLER(handle_sight);
 KR_HANDLER(handle_lookup);
+KR_HANDLER(handle_event_update);
+KR_HANDLER(handle_event_cancel);
+KR_HANDLER(handle_rsvp);
+KR_HANDLER(handle_attendees);
+KR_HANDLER(handle_events);
+KR_HANDLER(handle_resources);
+KR_HANDLER(handle_resource_add);
+KR_HANDLER(handle_resource_remove);
 KR_HANDLER(handle_export);
 KR_HANDLER(handle_search);
 KR_HANDLER(handle_assess_submit);
@@ -43,4 +51,22 @@ KR_HANDLER(handle_assess_benchmark);
  */
 enum kr_err handler_circle(struct kr_session *s, const char *key, int64_t *circle_id, char *err,
                            size_t errlen);
+
+/*
+ * Load an event the session may read (handle_event.c). With organise, the
+ * session must also be its organiser (policy_may_organise) and the event
+ * published. Errors: KR_ENOTFOUND (no such item), KR_EFORBIDDEN (may not
+ * read it, or not its organiser), KR_EINVAL (not an event, not published);
+ * err says which. *out: a new reference on success.
+ */
+enum kr_err handler_event(struct kr_session *s, const char *id, bool organise, struct kr_item **out,
+                          char *err, size_t errlen);
+
+/*
+ * The help directory entries s may see (handle_resource.c) in prefectures
+ * (an array of codes, or NULL: all), of kind (NULL: any) and circle (0:
+ * any): *out a new array.
+ */
+enum kr_err handler_resources(struct kr_session *s, const json_t *prefectures, const char *kind,
+                              int64_t circle_id, json_t **out);
 #endif

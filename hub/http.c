@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "feed.h"
+#include "ics.h"
 #include "log.h"
 #include "proto.h"
 #include "server.h"
@@ -21,6 +22,7 @@ static const struct {
 } routes[] = {
     {"/feed/", feed_http},
     {"/taxii2/", taxii_http},
+    {"/events", ics_http},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

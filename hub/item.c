@@ -58,6 +58,8 @@ struct kr_item *item_new(const struct kr_item_fields *f)
 	}
 	if (json_is_object(f->practice) && json_object_set(it->view, "practice", f->practice) != 0)
 		goto fail;
+	if (json_is_object(f->event) && json_object_set(it->view, "event", f->event) != 0)
+		goto fail;
 	return it;
 fail:
 	json_decref(it->view);

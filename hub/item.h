@@ -51,6 +51,7 @@ struct kr_item_fields {
 	json_t *profile;            /* coarsened organisation profile, or NULL */
 	json_t *alert;              /* an alert's details, or NULL */
 	json_t *practice;           /* a practice report's fields, or NULL */
+	json_t *event;              /* an event's details, or NULL */
 	int64_t author_user_id;
 	int64_t author_org_id;
 	const int64_t *recipients;

@@ -151,6 +151,8 @@ enum kr_err policy_forward_allowed(const struct kr_item_meta *it,
 {
 	if (!it || !from || !to || to_id == it->circle_id || it->status != KR_STATUS_PUBLISHED)
 		return KR_ENOTALLOWED;
+	if (it->kind == KR_KIND_EVENT) /* RSVPs belong to the event: one listing, never copies */
+		return KR_ENOTALLOWED;
 	switch (it->tlp) {
 	case KR_TLP_CLEAR:
 		return (to->tlp_allowed & KR_TLP_BIT(KR_TLP_CLEAR)) ? KR_OK : KR_ENOTALLOWED;
@@ -216,6 +218,33 @@ enum kr_err policy_may_see_benchmark(const struct kr_reader *r, int64_t circle_i
 enum kr_err policy_may_receive_red(enum kr_role recipient_role)
 {
 	return known_role(recipient_role) ? KR_OK : KR_EFORBIDDEN;
+}
+
+enum kr_err policy_may_organise(const struct kr_reader *r, const struct kr_item_meta *it,
+                                const struct kr_circle_policy *cp)
+{
+	if (!r || !it || !cp || r->user_id <= 0 || it->kind != KR_KIND_EVENT ||
+	    it->author_user_id != r->user_id)
+		return KR_EFORBIDDEN;
+	return policy_may_post(r, it->circle_id, KR_KIND_EVENT, it->tlp, cp) == KR_OK
+	           ? KR_OK
+	           : KR_EFORBIDDEN;
+}
+
+enum kr_err policy_may_see_resources(const struct kr_reader *r, const struct kr_circle_policy *cp)
+{
+	if (!r || !cp)
+		return KR_EFORBIDDEN;
+	return r->user_id > 0 || cp->clear_public ? KR_OK : KR_EFORBIDDEN;
+}
+
+enum kr_err policy_may_manage_resources(const struct kr_reader *r, int64_t circle_id)
+{
+	enum kr_role role = policy_role(r, circle_id);
+
+	if (!is_member(r, circle_id))
+		return KR_EFORBIDDEN;
+	return role == KR_ROLE_ORGANIZER || role == KR_ROLE_MODERATOR ? KR_OK : KR_EFORBIDDEN;
 }
 
 enum kr_err policy_may_sight(const struct kr_reader *r, int64_t circle_id,

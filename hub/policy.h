@@ -104,7 +104,9 @@ enum kr_err policy_may_forward(const struct kr_reader *r, const struct kr_item_m
 
 /* The circles' rule alone, whoever asks: only GREEN (where the home policy
  * lets it out and the target's lets it in) and CLEAR move, never within one
- * circle. Used directly when an author grants a forward request. */
+ * circle, and never an event (its RSVPs, updates and calendar entry belong
+ * to one listing; a CLEAR event is readable by every user anyway). Used directly when an author
+ * grants a forward request. */
 enum kr_err policy_forward_allowed(const struct kr_item_meta *it,
                                    const struct kr_circle_policy *from, int64_t to_id,
                                    const struct kr_circle_policy *to);
@@ -135,6 +137,27 @@ enum kr_err policy_may_see_benchmark(const struct kr_reader *r, int64_t circle_i
 
 /* May a user with this role in the item's circle be a RED recipient? */
 enum kr_err policy_may_receive_red(enum kr_role recipient_role);
+
+/*
+ * May r act as the organiser of an event (change it, cancel it, see who is
+ * coming)? Only its author, and only while the author may still post events
+ * in its circle at its TLP (a user who lost the role loses the event with
+ * it). Any other item kind, reader or policy: KR_EFORBIDDEN.
+ */
+enum kr_err policy_may_organise(const struct kr_reader *r, const struct kr_item_meta *it,
+                                const struct kr_circle_policy *cp);
+
+/*
+ * May r see a circle's entries in the regional help directory (consultation
+ * desks, police contacts, ...)? They are the circle's public notices: any
+ * authenticated user may, anonymous readers where the policy publishes
+ * CLEAR. No policy: no.
+ */
+enum kr_err policy_may_see_resources(const struct kr_reader *r, const struct kr_circle_policy *cp);
+
+/* May r add or remove the circle's help directory entries? Its organizers
+ * and moderators. */
+enum kr_err policy_may_manage_resources(const struct kr_reader *r, int64_t circle_id);
 
 /* May r report a sighting to the circle? Members, moderators and organizers
  * of member organisations; not observers (read-only), not anonymous. */

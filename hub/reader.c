@@ -160,6 +160,20 @@ enum kr_err reader_public_view(struct kr_server *srv, struct kr_item *it, json_t
 	return rc;
 }
 
+enum kr_err reader_event_notice(struct kr_session *s, struct kr_item *it, const char *event,
+                                const json_t *rsvp, const char *reason, json_t **out)
+{
+	json_t *view = NULL;
+	enum kr_err rc = reader_view(s, it, &view);
+
+	*out = NULL;
+	if (rc != KR_OK)
+		return rc;
+	*out = json_pack("{s:s, s:s, s:s, s:o, s:O*, s:s*}", "type", "notice", "event", event,
+	                 "item_id", it->id, "item", view, "rsvp", rsvp, "reason", reason);
+	return *out ? KR_OK : KR_EINTERNAL;
+}
+
 void reader_notify_retraction(struct kr_server *srv, const struct kr_item *before)
 {
 	for (struct kr_session *s = srv->sessions; s; s = s->next) {

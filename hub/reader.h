@@ -86,6 +86,16 @@ enum kr_err reader_review_view(struct kr_session *s, struct kr_item *it, bool wi
 enum kr_err reader_public_view(struct kr_server *srv, struct kr_item *it, json_t **out);
 
 /*
+ * A `notice` push about an event (event: "event_updated", "event_cancelled",
+ * "rsvp_promoted" or "event_reminder") for s, carrying the event as s may
+ * see it now, rsvp (borrowed, may be NULL: {status, position?}) and reason
+ * (may be NULL). KR_OK with *out a new reference, or KR_EFORBIDDEN when s may
+ * not read the event (then there is nothing to tell).
+ */
+enum kr_err reader_event_notice(struct kr_session *s, struct kr_item *it, const char *event,
+                                const json_t *rsvp, const char *reason, json_t **out);
+
+/*
  * Tell every subscriber that could read the item (as it was before its
  * retraction: before) that it is withdrawn.
  */

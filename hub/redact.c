@@ -49,7 +49,8 @@ bool rd_spans_add(struct rd_spans *sp, size_t s, size_t e, enum rd_kind kind, si
 enum kr_err rd_scan(const struct kr_redactor *r, const struct rd_folded *fd, struct rd_spans *out)
 {
 	for (size_t i = 0; i < sizeof(matchers) / sizeof(matchers[0]); i++)
-		if (!matchers[i](r, fd->f, fd->n, out))
+		if ((!r->patterns_only || matchers[i] == rd_match_custom) &&
+		    !matchers[i](r, fd->f, fd->n, out))
 			return KR_EINTERNAL;
 	return KR_OK;
 }

@@ -96,6 +96,11 @@ struct kr_redact_ctx {
 	size_t n_own_cidrs;
 	const struct kr_redact_pattern *patterns;
 	size_t n_patterns;
+	/* true: redact_text() applies the custom patterns alone (no registered
+	 * terms, e-mail, URL, phone, postcode or address matching), for text
+	 * the author publishes as written, such as an event's contact details;
+	 * redact_indicators() is unaffected. */
+	bool patterns_only;
 };
 
 /* A compiled context; opaque, immutable, thread-safe to share. */

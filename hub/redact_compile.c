@@ -275,6 +275,7 @@ enum kr_err redact_compile(const struct kr_redact_ctx *ctx, struct kr_redactor *
 		rc = compile_cidrs(r, ctx, err, errlen);
 	if (rc == KR_OK)
 		rc = rd_patterns_compile(r, ctx, err, errlen);
+	r->patterns_only = ctx->patterns_only;
 	if (rc == KR_OK) {
 		*out = r;
 		r = NULL;

@@ -103,6 +103,7 @@ struct kr_redactor {
 	size_t n_cidrs;
 	struct rd_pattern *patterns;
 	size_t n_patterns;
+	bool patterns_only; /* ctx->patterns_only: run the custom patterns alone */
 };
 
 /* ---- character classes of the folded text ---- */

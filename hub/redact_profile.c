@@ -1,11 +1,12 @@
 /*
  * redact_profile.c - the organisation profile as others see it: industry
  * as given, employees as a size band (never a number, not even "about
- * 900"), and a prefecture widened to its region, or no region at the
- * strict level.
+ * 900"), and a prefecture widened to its region (common/prefecture.h), or no
+ * region at the strict level.
  */
 #include <string.h>
 
+#include "prefecture.h"
 #include "redact_int.h"
 
 /* Size bands, largest first: the first whose minimum is reached applies. */
@@ -16,17 +17,6 @@ static const struct {
     {5000, "5,000+"}, {1000, "1,000–4,999"}, {500, "500–999"}, {300, "300–499"},
     {100, "100–299"}, {50, "50–99"},         {1, "1–49"},
 };
-
-/* The eight regions, by ISO 3166-2:JP prefecture number. */
-static const struct {
-	int first, last;
-	const char *name;
-} regions[] = {
-    {1, 1, "hokkaido"}, {2, 7, "tohoku"},    {8, 14, "kanto"},    {15, 23, "chubu"},
-    {24, 30, "kinki"},  {31, 35, "chugoku"}, {36, 39, "shikoku"}, {40, 47, "kyushu-okinawa"},
-};
-
-#define N_REGIONS (sizeof(regions) / sizeof(regions[0]))
 
 const char *redact_size_band(long employees)
 {
@@ -61,29 +51,6 @@ const char *redact_size_band_label(const char *label)
 	return NULL;
 }
 
-/* "JP-13" -> 13; 0 when it is not a prefecture code. */
-static int prefecture(const char *s)
-{
-	int n;
-
-	if (strlen(s) != 5 || strncmp(s, "JP-", 3) != 0 || !rd_digit(s[3]) || !rd_digit(s[4]))
-		return 0;
-	n = (s[3] - '0') * 10 + (s[4] - '0');
-	return n >= 1 && n <= 47 ? n : 0;
-}
-
-/* The region of a prefecture code or region name; NULL when unknown. */
-static const char *region_of(const char *s)
-{
-	int p = s ? prefecture(s) : 0;
-
-	for (size_t i = 0; s && i < N_REGIONS; i++)
-		if ((p >= regions[i].first && p <= regions[i].last) ||
-		    strcmp(s, regions[i].name) == 0)
-			return regions[i].name;
-	return NULL;
-}
-
 /* Set key to a new string when value is not NULL. False on memory. */
 static bool put(json_t *o, const char *key, const char *value)
 {
@@ -101,7 +68,7 @@ json_t *redact_profile(const json_t *profile, bool strict)
 	if (!put(out, "industry", json_string_value(json_object_get(profile, "industry"))) ||
 	    !put(out, "size",
 	         json_is_integer(emp) ? redact_size_band((long)json_integer_value(emp)) : NULL) ||
-	    !put(out, "region", strict ? NULL : region_of(region))) {
+	    !put(out, "region", strict ? NULL : kr_region_of(region))) {
 		json_decref(out);
 		out = NULL;
 	}

@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include "benign.h"
+#include "clientip.h"
 #include "dispatch.h"
+#include "events.h"
+#include "feed.h"
 #include "http.h"
 #include "log.h"
 #include "reader.h"
@@ -270,6 +273,7 @@ static void reload_config(struct kr_server *srv, const char *path)
 	srv->cfg->queue_max_bytes = fresh.queue_max_bytes;
 	srv->cfg->auth_timeout_ms = fresh.auth_timeout_ms;
 	srv->cfg->history_max = fresh.history_max;
+	srv->cfg->event_reminder_minutes = fresh.event_reminder_minutes;
 	free(srv->cfg->log_level);
 	srv->cfg->log_level = fresh.log_level;
 	fresh.log_level = NULL;
@@ -329,6 +333,10 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 		goto out;
 	}
 	geoip_configure(srv.geoip, cfg->geoip_city, cfg->geoip_asn, false);
+	if (clientip_parse_proxies(cfg->trusted_proxies, &srv.proxies, err, sizeof(err)) != KR_OK) {
+		kr_log(KR_LOG_ERROR, "cannot start: %s", err);
+		goto out;
+	}
 	if (!cfg->tls)
 		kr_log(KR_LOG_WARN, "TLS is off (tls = off): tokens and reports cross the network "
 		                    "in clear; use this only behind a TLS-terminating proxy");
@@ -339,6 +347,7 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	}
 	lws_sul_schedule(srv.ctx, 0, &srv.poll_sul, poll_directory,
 	                 cfg->data_poll_ms * LWS_US_PER_MS);
+	events_start(&srv);
 	kr_log(KR_LOG_INFO, "listening on %s://%s:%lld", cfg->tls ? "wss" : "ws", cfg->bind,
 	       (long long)cfg->port);
 	while (!*stop) {
@@ -347,6 +356,7 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 			reload_config(&srv, config_path);
 			geoip_configure(srv.geoip, cfg->geoip_city, cfg->geoip_asn, true);
 			server_directory_changed(&srv); /* circle policies too */
+			events_schedule(&srv); /* event_reminder_minutes may have changed */
 		}
 		if (lws_service(srv.ctx, 0) < 0)
 			break;
@@ -355,10 +365,12 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	rc = 0;
 out:
 	lws_sul_cancel(&srv.poll_sul);
+	events_stop(&srv);
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
 	acl_free(srv.acl);
 	geoip_free(srv.geoip);
 	kr_ind_benign_free(srv.benign);
+	clientip_free(srv.proxies);
 	return rc;
 }

@@ -31,6 +31,11 @@ struct kr_server {
 	/* The MaxMind databases (geoip.h); reopened on SIGHUP. */
 	struct kr_geoip *geoip;
 	struct kr_ind_benign *benign; /* the operator's benign_file, re-read on SIGHUP */
+
+	/* The next event reminder (events.c). */
+	lws_sorted_usec_list_t event_sul;
+	/* The trusted_proxies setting, parsed (clientip.h). */
+	struct kr_proxies *proxies;
 };
 
 /*

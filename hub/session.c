@@ -23,6 +23,7 @@ void session_init(struct kr_session *s, struct kr_server *srv, struct lws *wsi)
 	srv->n_sessions++;
 	if (lws_get_peer_simple(wsi, s->peer, sizeof(s->peer)) == NULL)
 		snprintf(s->peer, sizeof(s->peer), "?");
+	clientip_of(srv->proxies, wsi, s->client, sizeof(s->client));
 }
 
 void session_destroy(struct kr_session *s)

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "clientip.h"
 #include "kr_error.h"
 #include "http.h"
 #include "filter.h"
@@ -39,6 +40,9 @@ struct kr_session {
 	struct lws *wsi;
 	struct kr_session *prev, *next;
 	char peer[64];
+	/* Where the client is: peer, or behind trusted proxies what they report
+	 * (clientip.h); "" when unknown. For guessing a region, never access. */
+	char client[KR_CLIENTIP_MAX];
 
 	bool authed;
 	int64_t user_id;

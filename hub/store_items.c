@@ -13,7 +13,7 @@
 #define ITEM_COLUMNS                                                                               \
 	"i.cursor, i.id, i.kind, i.circle_id, c.key, i.tlp, i.status, i.title, i.body, "           \
 	"i.indicators, i.tags, i.created, i.author_user_id, i.author_org_id, i.created_at, "       \
-	"i.forwarded_from, i.pseudonym, i.profile, i.alert, i.practice "
+	"i.forwarded_from, i.pseudonym, i.profile, i.alert, i.practice, i.event "
 
 static const char *col_text(sqlite3_stmt *s, int i)
 {
@@ -66,7 +66,7 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 	json_t *ind = json_loads(col_text(s, 9), 0, NULL);
 	json_t *tags = json_loads(col_text(s, 10), 0, NULL);
 	int64_t *recipients = NULL;
-	json_t *profile = NULL, *alert = NULL, *practice = NULL;
+	json_t *profile = NULL, *alert = NULL, *practice = NULL, *event = NULL;
 	enum kr_err rc = KR_EINTERNAL;
 
 	*out = NULL;
@@ -98,6 +98,9 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 	practice =
 	    sqlite3_column_type(s, 19) == SQLITE_NULL ? NULL : json_loads(col_text(s, 19), 0, NULL);
 	f.practice = practice;
+	event =
+	    sqlite3_column_type(s, 20) == SQLITE_NULL ? NULL : json_loads(col_text(s, 20), 0, NULL);
+	f.event = event;
 	if (f.tlp == KR_TLP_RED) {
 		rc = load_recipients(st, f.cursor, &recipients, &f.n_recipients);
 		if (rc != KR_OK)
@@ -111,6 +114,7 @@ out:
 	json_decref(profile);
 	json_decref(alert);
 	json_decref(practice);
+	json_decref(event);
 	json_decref(ind);
 	json_decref(tags);
 	return rc;
@@ -153,12 +157,13 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	static const char sql[] =
 	    "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, "
 	    "tags, author_user_id, author_org_id, created, created_at, forwarded_from, pseudonym, "
-	    "profile, alert, practice) "
+	    "profile, alert, practice, event) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-	    "?18)";
+	    "?18, ?19)";
 	char id[KR_ITEM_ID_LEN + 1], created[32];
 	int64_t created_at = (int64_t)time(NULL);
-	char *ind = NULL, *tags = NULL, *profile = NULL, *alert = NULL, *practice = NULL;
+	char *ind = NULL, *tags = NULL, *profile = NULL, *alert = NULL, *practice = NULL,
+	     *event = NULL;
 	sqlite3_stmt *s;
 	int64_t cursor;
 	enum kr_err rc = KR_EINTERNAL;
@@ -169,9 +174,10 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	profile = in->profile ? json_dumps(in->profile, JSON_COMPACT) : NULL;
 	alert = in->alert ? json_dumps(in->alert, JSON_COMPACT) : NULL;
 	practice = in->practice ? json_dumps(in->practice, JSON_COMPACT) : NULL;
+	event = in->event ? json_dumps(in->event, JSON_COMPACT) : NULL;
 	tags = json_dumps(in->tags, JSON_COMPACT);
 	if (!ind || !tags || (in->alert && !alert) || (in->practice && !practice) ||
-	    !item_id_generate(id))
+	    (in->event && !event) || !item_id_generate(id))
 		goto out;
 	/* Readers see the creation time only as finely as the policy allows. */
 	utc_time(in->created_round > 1 ? created_at - created_at % in->created_round : created_at,
@@ -206,6 +212,8 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 		sqlite3_bind_text(s, 17, alert, -1, SQLITE_STATIC);
 	if (practice)
 		sqlite3_bind_text(s, 18, practice, -1, SQLITE_STATIC);
+	if (event)
+		sqlite3_bind_text(s, 19, event, -1, SQLITE_STATIC);
 	src = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (src != SQLITE_DONE) {
@@ -229,6 +237,7 @@ out:
 	free(profile);
 	free(alert);
 	free(practice);
+	free(event);
 	return rc;
 }
 
@@ -436,10 +445,10 @@ static const char sql_mark_old[] = "UPDATE items SET id = id || '~' WHERE cursor
 static const char sql_copy[] =
     "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, tags, "
     "author_user_id, author_org_id, created, created_at, forwarded_from, status_reason, "
-    "pseudonym, profile, alert, practice) "
+    "pseudonym, profile, alert, practice, event) "
     "SELECT ?2, kind, circle_id, coalesce(?3, tlp), 'published', title, body, indicators, "
     "tags, author_user_id, author_org_id, created, created_at, forwarded_from, ?4, pseudonym, "
-    "profile, alert, practice "
+    "profile, alert, practice, event "
     "FROM items WHERE cursor = ?1";
 static const char sql_move_recipients[] =
     "UPDATE item_recipients SET item_cursor = ?2 WHERE item_cursor = ?1";
@@ -482,20 +491,12 @@ static enum kr_err copy_item(struct kr_store *st, int64_t old, const char *id, e
 	return rc;
 }
 
-enum kr_err store_item_republish(struct kr_store *st, const struct kr_item *it, enum kr_tlp tlp,
-                                 const char *reason, const json_t *edit, struct kr_item **out)
+enum kr_err store_item_republish_tx(struct kr_store *st, const struct kr_item *it, enum kr_tlp tlp,
+                                    const char *reason)
 {
 	int64_t old = it->cursor, fresh = 0;
-	enum kr_err rc;
+	enum kr_err rc = run2(st, sql_mark_old, old, 0);
 
-	*out = NULL;
-	rc = store_begin(st);
-	if (rc != KR_OK)
-		return rc;
-	if (edit)
-		rc = store_item_edit(st, old, edit);
-	if (rc == KR_OK)
-		rc = run2(st, sql_mark_old, old, 0);
 	if (rc == KR_OK)
 		rc = copy_item(st, old, it->id, tlp, reason, &fresh);
 	if (rc == KR_OK)
@@ -506,6 +507,22 @@ enum kr_err store_item_republish(struct kr_store *st, const struct kr_item *it, 
 		rc = run2(st, sql_drop_old, old, 0);
 	if (rc == KR_OK)
 		rc = run2(st, sql_drop_recipients, fresh, 0);
+	return rc;
+}
+
+enum kr_err store_item_republish(struct kr_store *st, const struct kr_item *it, enum kr_tlp tlp,
+                                 const char *reason, const json_t *edit, struct kr_item **out)
+{
+	enum kr_err rc;
+
+	*out = NULL;
+	rc = store_begin(st);
+	if (rc != KR_OK)
+		return rc;
+	if (edit)
+		rc = store_item_edit(st, it->cursor, edit);
+	if (rc == KR_OK)
+		rc = store_item_republish_tx(st, it, tlp, reason);
 	if (rc != KR_OK) {
 		store_rollback(st);
 		return rc;

@@ -36,6 +36,7 @@ struct kr_item_new {
 	const json_t *profile;      /* coarsened profile, or NULL */
 	const json_t *alert;        /* an alert's details, or NULL */
 	const json_t *practice;     /* a practice report's fields, or NULL */
+	const json_t *event;        /* an event's details, or NULL */
 	int64_t created_round;      /* round `created` down to this many seconds (0: none) */
 };
 
@@ -77,6 +78,16 @@ enum kr_err store_item_set_status(struct kr_store *st, int64_t cursor, enum kr_s
  * already validated; practice whole) to a pending item. KR_ENOTFOUND when
  * not pending. */
 enum kr_err store_item_edit(struct kr_store *st, int64_t cursor, const json_t *edit);
+
+/*
+ * The steps of store_item_republish() (edit: NULL) inside a transaction the
+ * caller began with store_begin() and commits: the item (as it is now in
+ * the store) moves to a fresh cursor, with tlp (KR_TLP_NONE keeps it) and
+ * reason. For changes that must land together with the move (an event's
+ * update). Nothing is committed or rolled back here.
+ */
+enum kr_err store_item_republish_tx(struct kr_store *st, const struct kr_item *it, enum kr_tlp tlp,
+                                    const char *reason);
 
 /*
  * Publish an item under a fresh cursor, in one transaction: apply edit (may

@@ -5,7 +5,8 @@
 set -eu
 
 want="cmake make gcc pkg-config libc6-dev openssl
-libwebsockets-dev libjansson-dev libsqlite3-dev libssl-dev libmaxminddb-dev"
+libwebsockets-dev libjansson-dev libsqlite3-dev libssl-dev libmaxminddb-dev
+tzdata"
 if [ "${1:-build}" = test ]; then
 	# python3 + jsonschema + websockets: schema validation and the
 	# independent websocket client of the wire tests; sqlite3 for
@@ -15,6 +16,8 @@ if [ "${1:-build}" = test ]; then
 	want="$want clang libclang-rt-dev"
 	# tests/tools/make_mmdb.pl writes the GeoIP test databases.
 	want="$want perl libmaxmind-db-writer-perl"
+	# Two independent iCalendar parsers check every calendar feed (test 27).
+	want="$want python3-icalendar python3-vobject"
 fi
 
 missing=""

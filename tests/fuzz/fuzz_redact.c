@@ -22,7 +22,8 @@ static const char *const domains[] = {"sakura-bank.example.jp"};
 static const char *const persons[] = {"佐藤 花子", "Hanako Sato"};
 static const char *const cidrs[] = {"203.0.113.0/25", "2001:db8:5a::/48"};
 static const struct kr_redact_pattern patterns[] = {{"case", "SB-[0-9]{6}", "[案件番号]"}};
-static const struct kr_redact_ctx ctx = {names, 3, domains, 1, persons, 2, cidrs, 2, patterns, 1};
+static const struct kr_redact_ctx ctx = {names, 3, domains,  1, persons, 2,
+                                         cidrs, 2, patterns, 1, false};
 
 static struct kr_redactor *redactor;
 

@@ -2,12 +2,15 @@
 # make_mmdb.pl - write the small GeoIP2-shaped test databases kairan's tests
 # use, with Debian's libmaxmind-db-writer-perl (MaxMind::DB::Writer).
 #
-#   perl tests/tools/make_mmdb.pl [--next] DIR
+#   perl tests/tools/make_mmdb.pl [--next] [--loopback] DIR
 #
 # writes DIR/kairan-City-Test.mmdb (database_type GeoLite2-City) and
 # DIR/kairan-ASN-Test.mmdb (database_type GeoLite2-ASN). --next writes the
 # "updated" edition an operator would drop in before a SIGHUP: the same
 # files with 203.0.113.0/24 moved to Hokkaido (JP-01) and AS17676.
+# --loopback also puts 127.0.0.0/8 in Kanagawa (JP-14) in the City
+# database, for tests whose clients can only connect from loopback (the
+# events listing guessing a reader's prefecture).
 #
 # The ranges are the documentation ranges (RFC 5737, RFC 3849): public
 # addresses that the anonymiser does not treat as internal, so attacker
@@ -27,12 +30,13 @@ use utf8;
 
 use MaxMind::DB::Writer::Tree;
 
-my $next = 0;
-if (@ARGV && $ARGV[0] eq '--next') {
-	$next = 1;
+my ($next, $loopback) = (0, 0);
+while (@ARGV && $ARGV[0] =~ /^--(next|loopback)$/) {
+	$next = 1 if $1 eq 'next';
+	$loopback = 1 if $1 eq 'loopback';
 	shift @ARGV;
 }
-die "usage: make_mmdb.pl [--next] DIR\n" unless @ARGV == 1 && -d $ARGV[0];
+die "usage: make_mmdb.pl [--next] [--loopback] DIR\n" unless @ARGV == 1 && -d $ARGV[0];
 my $dir = $ARGV[0];
 
 my %types = (
@@ -91,6 +95,8 @@ $city->insert_network('203.0.113.0/24',
 $city->insert_network('198.51.100.0/24', place('14', 'Kanagawa', '神奈川県', 'Yokohama', '横浜市'));
 $city->insert_network('2001:db8:27::/48', place('27', 'Osaka', '大阪府', 'Osaka', '大阪市'));
 $city->insert_network('192.0.2.0/24', { registered_country => {%japan} });
+$city->insert_network('127.0.0.0/8', place('14', 'Kanagawa', '神奈川県', 'Yokohama', '横浜市'))
+	if $loopback;
 write_tree($city, "$dir/kairan-City-Test.mmdb");
 
 my $asn = tree('GeoLite2-ASN', 'kairan test ASN database (not real data)');

@@ -322,6 +322,10 @@ static void test_forward_table(void)
 		CHECK(policy_may_forward(&r, &it, from, CIRCLE, to, NOW) != OK);
 		struct kr_reader out = reader_for(OUTSIDER);
 		CHECK_EQ_INT(policy_may_forward(&out, &it, from, OTHER, to, NOW), NO);
+		/* Events never move, whatever their TLP and the policies. */
+		it.kind = KR_KIND_EVENT;
+		CHECK(policy_forward_allowed(&it, from, OTHER, to) == NA);
+		CHECK(policy_may_forward(&r, &it, from, OTHER, to, NOW) != OK);
 		cpolicy_free(from);
 		cpolicy_free(to);
 	}
@@ -421,8 +425,83 @@ static void test_release_count(void)
 		CHECK_EQ_INT(policy_may_release_count(rows[i].orgs, rows[i].k), rows[i].want);
 }
 
+/* The organiser of an event: its author, while the author may still post
+ * events in its circle at its TLP. */
+static void test_organise(void)
+{
+	static const struct kr_membership m_demoted[] = {{CIRCLE, KR_ROLE_MEMBER}};
+	static const struct kr_membership m_org_other[] = {{OTHER, KR_ROLE_ORGANIZER}};
+	struct kr_circle_policy *cp = policy(true);
+	struct kr_item_meta ev = meta(KR_TLP_CLEAR, PUB);
+	struct kr_reader organizer = reader_for(ORGANIZER);
+	struct kr_reader demoted = {8, 300, m_demoted, 1}, elsewhere = {8, 300, m_org_other, 1};
+	struct kr_reader other_org = {9, 300, m_organizer, 1}, anon = reader_for(ANONYMOUS);
+	struct kr_reader mod = reader_for(MODERATOR);
+
+	ev.kind = KR_KIND_EVENT;
+	ev.author_user_id = 8;
+	check_case("organise");
+	CHECK_EQ_INT(policy_may_organise(&organizer, &ev, cp), OK);
+	CHECK_EQ_INT(policy_may_organise(&demoted, &ev, cp), NO);
+	CHECK_EQ_INT(policy_may_organise(&elsewhere, &ev, cp), NO);
+	CHECK_EQ_INT(policy_may_organise(&other_org, &ev, cp), NO);
+	CHECK_EQ_INT(policy_may_organise(&anon, &ev, cp), NO);
+	CHECK_EQ_INT(policy_may_organise(&mod, &ev, cp), NO); /* not its author */
+	CHECK_EQ_INT(policy_may_organise(&organizer, &ev, NULL), NO);
+	CHECK_EQ_INT(policy_may_organise(NULL, &ev, cp), NO);
+	ev.author_user_id = 5; /* a moderator's own event */
+	CHECK_EQ_INT(policy_may_organise(&mod, &ev, cp), OK);
+	ev.author_user_id = 8;
+	cp->post_roles[KR_KIND_EVENT] = KR_ROLE_BIT(KR_ROLE_MODERATOR); /* policy changed */
+	CHECK_EQ_INT(policy_may_organise(&organizer, &ev, cp), NO);
+	cp->post_roles[KR_KIND_EVENT] |= KR_ROLE_BIT(KR_ROLE_ORGANIZER);
+	cp->tlp_allowed &= ~KR_TLP_BIT(KR_TLP_CLEAR); /* its TLP no longer used */
+	CHECK_EQ_INT(policy_may_organise(&organizer, &ev, cp), NO);
+	cp->tlp_allowed |= KR_TLP_BIT(KR_TLP_CLEAR);
+	ev.kind = KR_KIND_THREAT;
+	CHECK_EQ_INT(policy_may_organise(&organizer, &ev, cp), NO);
+	check_case(NULL);
+	cpolicy_free(cp);
+}
+
+/* The regional help directory: shown like the circle's public notices,
+ * kept by its organizers and moderators. */
+static void test_resources(void)
+{
+	struct kr_circle_policy *open_cp = policy(true), *closed_cp = policy(false);
+	static const struct {
+		enum rel who;
+		enum kr_err see_open, see_closed, manage;
+	} rows[] = {
+	    {MEMBER, OK, OK, NO},   {OBSERVER, OK, OK, NO}, {MODERATOR, OK, OK, OK},
+	    {ORGANIZER, OK, OK, OK}, {OUTSIDER, OK, OK, NO}, {REMOVED, OK, OK, NO},
+	    {ANONYMOUS, OK, NO, NO},
+	};
+
+	for (size_t i = 0; i < CHECK_N(rows); i++) {
+		struct kr_reader r = reader_for(rows[i].who);
+
+		check_case(rel_names[rows[i].who]);
+		CHECK_EQ_INT(policy_may_see_resources(&r, open_cp), rows[i].see_open);
+		CHECK_EQ_INT(policy_may_see_resources(&r, closed_cp), rows[i].see_closed);
+		CHECK_EQ_INT(policy_may_manage_resources(&r, CIRCLE), rows[i].manage);
+		CHECK_EQ_INT(policy_may_manage_resources(&r, OTHER), NO);
+	}
+	check_case(NULL);
+	CHECK_EQ_INT(policy_may_see_resources(NULL, open_cp), NO);
+	{
+		struct kr_reader member = reader_for(MEMBER);
+
+		CHECK_EQ_INT(policy_may_see_resources(&member, NULL), NO);
+	}
+	cpolicy_free(open_cp);
+	cpolicy_free(closed_cp);
+}
+
 int main(void)
 {
+	test_resources();
+	test_organise();
 	test_sighting_table();
 	test_release_count();
 	test_read_table();

@@ -29,7 +29,7 @@ static const struct kr_redact_ctx contexts[P__COUNT] = {
     [P_NONE] = {0},
     [P_SAKURA] = {sakura_names, CHECK_N(sakura_names), sakura_domains, CHECK_N(sakura_domains),
                   sakura_persons, CHECK_N(sakura_persons), sakura_cidrs, CHECK_N(sakura_cidrs),
-                  sakura_patterns, CHECK_N(sakura_patterns)},
+                  sakura_patterns, CHECK_N(sakura_patterns), false},
 };
 
 static struct kr_redactor *redactors[P__COUNT];
@@ -741,6 +741,42 @@ static void test_random(void)
 	check_case(NULL);
 }
 
+/* patterns_only: the policy's custom patterns alone, for text published as
+ * written (an event's venue, organiser and contact). */
+static void test_patterns_only(void)
+{
+	struct kr_redact_ctx ctx = contexts[P_SAKURA];
+	static const struct {
+		const char *in, *out;
+	} rows[] = {
+	    {"申込: seminar@sakura-bank.example.jp / 045-123-4567",
+	     "申込: seminar@sakura-bank.example.jp / 045-123-4567"},
+	    {"さくら銀行 本店 3F 会議室 (佐藤 花子)", "さくら銀行 本店 3F 会議室 (佐藤 花子)"},
+	    {"案件 PRJ-1234 の報告会", "案件 [案件] の報告会"},
+	    {"https://vpn.sakura-bank.example.jp/seminar 10.1.2.3",
+	     "https://vpn.sakura-bank.example.jp/seminar 10.1.2.3"},
+	};
+	struct kr_redactor *r = NULL;
+	char err[256] = "";
+
+	ctx.patterns_only = true;
+	check_case("patterns_only");
+	if (!CHECK_EQ_INT(redact_compile(&ctx, &r, err, sizeof(err)), KR_OK))
+		return;
+	for (size_t i = 0; i < CHECK_N(rows); i++) {
+		char *out = NULL;
+
+		check_case(rows[i].in);
+		CHECK_EQ_INT(
+		    redact_text(r, "contact", rows[i].in, strlen(rows[i].in), NULL, &out, NULL),
+		    KR_OK);
+		CHECK_STREQ(out, rows[i].out);
+		free(out);
+	}
+	check_case(NULL);
+	redact_free(r);
+}
+
 int main(void)
 {
 	for (int p = 0; p < P__COUNT; p++) {
@@ -762,6 +798,7 @@ int main(void)
 	test_compile();
 	test_profile();
 	test_random();
+	test_patterns_only();
 	for (int p = 0; p < P__COUNT; p++)
 		redact_free(redactors[p]);
 	return check_finish();

@@ -527,7 +527,7 @@ class Client:
 
     def __init__(self, hub=None, token=None, *, url=None, ssl_ctx=None, auth=True,
                  subprotocols=(SUBPROTOCOL,), open_timeout=10, rcvbuf=None, label=None,
-                 server_hostname=None):
+                 server_hostname=None, extra_headers=None):
         self.hub = hub
         self.url = url or hub.url
         self.label = label or "client"
@@ -548,6 +548,8 @@ class Client:
             kwargs["ssl"] = ssl_ctx or hub.ssl_context()
         if server_hostname is not None:
             kwargs["server_hostname"] = server_hostname
+        if extra_headers is not None:  # e.g. {"X-Forwarded-For": ...} as a proxy would
+            kwargs["extra_headers"] = dict(extra_headers)
         if rcvbuf is not None:
             host, port = HOST, int(self.url.rsplit(":", 1)[1].split("/")[0])
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -944,6 +946,8 @@ def make_item(circle, tlp="GREEN", kind="threat", **fields):
         item["alert"] = {"severity": "medium"}   # alerts need their details
     if kind == "practice":
         item["practice"] = dict(PRACTICE)         # and practice reports theirs
+    if kind == "event":
+        item["event"] = event_details()          # and events theirs
     item.update(fields)
     return item
 
@@ -959,6 +963,21 @@ PRACTICE = {
     "steps": "Added a 24-hour incident notification clause and a yearly security review to every outsourcing contract.",
     "outcome": "The next supplier incident was reported the following morning.",
 }
+
+
+def local_time(delta_seconds, utoff=9 * 3600):
+    """The wall-clock time delta_seconds from now at UTC offset utoff (JST by
+    default), as an event takes it: YYYY-MM-DDTHH:MM:SS."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + utoff + delta_seconds))
+
+
+def event_details(start_in=30 * 86400, hours=2, **fields):
+    """A valid post.item.event: in Kanagawa, starting start_in seconds from
+    now (Asia/Tokyo), lasting hours; fields override or add."""
+    ev = {"prefecture": "JP-14", "start": local_time(start_in),
+          "end": local_time(start_in + int(hours * 3600)), "audience": "mixed"}
+    ev.update(fields)
+    return ev
 
 
 def setup_two_circles(hub, suffix=""):

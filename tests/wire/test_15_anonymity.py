@@ -124,6 +124,7 @@ def planted(kind, circle, tlp, mark):
             "outcome": "茜銀 の報告体制は〒100-0005 の本店で一元化、内部 10.1.2.3 で監視。",
             "references": ["https://www.akane-ginko.example/practice.pdf", "茜銀行-PR-7"]}}
            if kind == "practice" else {}),
+        **({"event": harness.event_details()} if kind == "event" else {}),
     }
 
 
@@ -135,7 +136,8 @@ def clean(circle, tlp="GREEN", kind="threat", mark=None):
             "body": f"SMSで偽のログインページへ誘導する手口を確認。{mark}",
             "indicators": [KEPT[0]], "tags": ["phishing"],
             **({"alert": {"severity": "medium"}} if kind == "alert" else {}),
-            **({"practice": dict(harness.PRACTICE)} if kind == "practice" else {})}
+            **({"practice": dict(harness.PRACTICE)} if kind == "practice" else {}),
+            **({"event": harness.event_details()} if kind == "event" else {})}
 
 
 # -- leak detection --------------------------------------------------------------
@@ -374,40 +376,10 @@ class AnonymityTest(HubTestCase):
                   "replayed deliver")
         self.check_path(kind, "replay", replay.log, mark)
 
-        # The bridge forwards a copy; the target-only member reads it three ways.
-        start_b, start_t = len(bread.log), len(tread.log)
-        copy = bread.ok({"type": "forward", "item_id": iid, "to": TARGET}, "forwarded")
-        self.wait(tsub, lambda m: m.get("type") == "deliver" and m["item"]["id"] == copy["item_id"],
-                  "deliver of the forwarded copy")
-        tread.get(copy["item_id"])
-        self.assertIn(copy["item_id"], [i["id"] for i in tread.history_all(TARGET)])
-        self.check_path(kind, "forward",
-                        self.since(bread, start_b) + self.since(tread, start_t)
-                        + [r for r in tsub.log if copy["item_id"] in r], mark)
-
-        # Permission requests: the requester's side (replies, notices, lists) and the
-        # copy the author makes on grant.
-        start_b, start_t = len(bread.log), len(tread.log)
-        req = bread.ok({"type": "request", "item_id": iid, "action": "forward", "to": TARGET2,
-                        "reason": "地域の会員にも共有したい"}, "requested")
-        author.ok({"type": "decide", "request_id": req["request_id"], "decision": "grant",
-                   "reason": "共有して構いません"}, "decided")
-        self.wait(bread, lambda m: m.get("type") == "notice"
-                  and m.get("event") == "permission_decision"
-                  and m["request"]["request_id"] == req["request_id"], "permission_decision")
-        req2 = bread.ok({"type": "request", "item_id": iid, "action": "lower_tlp",
-                         "tlp": "CLEAR"}, "requested")
-        author.ok({"type": "decide", "request_id": req2["request_id"], "decision": "refuse"},
-                  "decided")
-        self.wait(bread, lambda m: m.get("type") == "notice"
-                  and m.get("event") == "permission_decision"
-                  and m["request"]["request_id"] == req2["request_id"], "permission_decision")
-        bread.ok({"type": "requests"}, "requests")
-        copies = [i for i in tread.history_all(TARGET2) if i.get("forwarded_from") == iid]
-        self.assertEqual(len(copies), 1, "the granted forward made no copy")
-        self.check_path(kind, "request",
-                        self.since(bread, start_b) + self.since(tread, start_t), iid)
-        self.assertTrue(any(mark in decoded(r) for r in self.since(tread, start_t)))
+        if kind == "event":
+            self.event_not_forwarded(kind, author, bread, iid, mark)
+        else:
+            self.forward_paths(kind, author, bread, tread, tsub, iid, mark)
 
         # The moderation queue of a moderator who may not see the author, then approval.
         mark2 = marker()
@@ -459,6 +431,63 @@ class AnonymityTest(HubTestCase):
 
         self.sweep()
         self.assertEqual({p for (k, p) in LEAK_CHECKS if k == kind}, set(PATHS))
+
+    def forward_paths(self, kind, author, bread, tread, tsub, iid, mark):
+        # The bridge forwards a copy; the target-only member reads it three ways.
+        start_b, start_t = len(bread.log), len(tread.log)
+        copy = bread.ok({"type": "forward", "item_id": iid, "to": TARGET}, "forwarded")
+        self.wait(tsub, lambda m: m.get("type") == "deliver" and m["item"]["id"] == copy["item_id"],
+                  "deliver of the forwarded copy")
+        tread.get(copy["item_id"])
+        self.assertIn(copy["item_id"], [i["id"] for i in tread.history_all(TARGET)])
+        self.check_path(kind, "forward",
+                        self.since(bread, start_b) + self.since(tread, start_t)
+                        + [r for r in tsub.log if copy["item_id"] in r], mark)
+
+        # Permission requests: the requester's side (replies, notices, lists) and the
+        # copy the author makes on grant.
+        start_b, start_t = len(bread.log), len(tread.log)
+        req = bread.ok({"type": "request", "item_id": iid, "action": "forward", "to": TARGET2,
+                        "reason": "地域の会員にも共有したい"}, "requested")
+        author.ok({"type": "decide", "request_id": req["request_id"], "decision": "grant",
+                   "reason": "共有して構いません"}, "decided")
+        self.wait(bread, lambda m: m.get("type") == "notice"
+                  and m.get("event") == "permission_decision"
+                  and m["request"]["request_id"] == req["request_id"], "permission_decision")
+        req2 = bread.ok({"type": "request", "item_id": iid, "action": "lower_tlp",
+                         "tlp": "CLEAR"}, "requested")
+        author.ok({"type": "decide", "request_id": req2["request_id"], "decision": "refuse"},
+                  "decided")
+        self.wait(bread, lambda m: m.get("type") == "notice"
+                  and m.get("event") == "permission_decision"
+                  and m["request"]["request_id"] == req2["request_id"], "permission_decision")
+        bread.ok({"type": "requests"}, "requests")
+        copies = [i for i in tread.history_all(TARGET2) if i.get("forwarded_from") == iid]
+        self.assertEqual(len(copies), 1, "the granted forward made no copy")
+        self.check_path(kind, "request",
+                        self.since(bread, start_b) + self.since(tread, start_t), iid)
+        self.assertTrue(any(mark in decoded(r) for r in self.since(tread, start_t)))
+
+    def event_not_forwarded(self, kind, author, bread, iid, mark):
+        """Events are never forwarded (RSVPs belong to one listing): the refusals,
+        to a forward and to a request for one, name nobody either; a request to
+        lower the TLP still reaches the author anonymously."""
+        start = len(bread.log)
+        bread.error({"type": "forward", "item_id": iid, "to": TARGET}, "not_allowed")
+        bread.get(iid)  # still there, unchanged
+        self.check_path(kind, "forward", self.since(bread, start), mark)
+        start = len(bread.log)
+        bread.error({"type": "request", "item_id": iid, "action": "forward", "to": TARGET2},
+                    "not_allowed")
+        req2 = bread.ok({"type": "request", "item_id": iid, "action": "lower_tlp",
+                         "tlp": "CLEAR"}, "requested")
+        author.ok({"type": "decide", "request_id": req2["request_id"], "decision": "refuse"},
+                  "decided")
+        self.wait(bread, lambda m: m.get("type") == "notice"
+                  and m.get("event") == "permission_decision"
+                  and m["request"]["request_id"] == req2["request_id"], "permission_decision")
+        bread.ok({"type": "requests"}, "requests")
+        self.check_path(kind, "request", self.since(bread, start), iid)
 
     def test_01_threat_by_a_member(self):
         self.leak_matrix("threat")
