@@ -49,6 +49,7 @@ static const struct {
     [OPT_INDUSTRY] = {"--industry", true, false}, [OPT_EMPLOYEES] = {"--employees", true, false},
     [OPT_ORG] = {"--org", true, false},           [OPT_KIND] = {"--kind", true, false},
     [OPT_POLICY] = {"--policy", true, false},     [OPT_REGION] = {"--region", true, false},
+    [OPT_EXPIRES] = {"--expires", true, false},
 };
 
 /* Argument i of the command (after noun and verb). */
@@ -113,14 +114,15 @@ static const struct cmd commands[] = {
     {"org", "list", 0, 0, 0, cmd_org_list, "org list", "list organisations"},
     {"org", "remove", 1, 1, 0, cmd_org_remove, "org remove KEY",
      "remove an organisation with its users, tokens, memberships and roles"},
-    {"user", "add", 2, 3, 0, cmd_user_add, "user add ORG USER",
-     "add a user to an organisation and print its first token (once)"},
+    {"user", "add", 2, 3, BIT(OPT_EXPIRES), cmd_user_add, "user add ORG USER [--expires WHEN]",
+     "add a user to an organisation and print its first token (once); --expires 90d|12h|"
+     "2026-03-31|2026-03-31T18:00:00+09:00 makes the token stop working then"},
     {"user", "list", 0, 0, BIT(OPT_ORG), cmd_user_list, "user list [--org ORG]",
      "list users and how many valid tokens each holds"},
     {"user", "remove", 1, 1, 0, cmd_user_remove, "user remove USER",
      "remove a user with its tokens and roles"},
-    {"user", "token", 1, 1, 0, cmd_user_token, "user token USER",
-     "issue an additional token for a user and print it (once)"},
+    {"user", "token", 1, 1, BIT(OPT_EXPIRES), cmd_user_token, "user token USER [--expires WHEN]",
+     "issue an additional token for a user and print it (once); --expires as for user add"},
     {"user", "revoke", 1, 1, 0, cmd_user_revoke, "user revoke USER",
      "revoke every token of a user"},
     {"circle", "add", 1, 1, BIT(OPT_KIND) | BIT(OPT_NAME) | BIT(OPT_POLICY), cmd_circle_add,
@@ -150,6 +152,9 @@ static const struct cmd commands[] = {
      "validate a policy file without changing anything"},
     {"policy", "reload", 0, 0, 0, cmd_policy_reload, "policy reload",
      "validate every circle's policy file, then make a running hub re-read them"},
+    {"tls", "reload", 0, 0, 0, cmd_tls_reload, "tls reload",
+     "make a running hub serve its certificate and key files as they are now (also on "
+     "SIGHUP)"},
 };
 
 static const size_t n_commands = sizeof(commands) / sizeof(commands[0]);

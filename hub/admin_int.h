@@ -31,6 +31,7 @@ enum opt {
 	OPT_KIND,
 	OPT_POLICY,
 	OPT_REGION,
+	OPT_EXPIRES,
 	OPT__COUNT
 };
 
@@ -118,5 +119,7 @@ int cmd_user_list(struct admin *a);
 int cmd_user_remove(struct admin *a);
 int cmd_user_revoke(struct admin *a);
 int cmd_user_token(struct admin *a);
+/* admin_ops.c */
+int cmd_tls_reload(struct admin *a);
 
 #endif

@@ -58,7 +58,8 @@ void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
 		return;
 	}
 	server_sync_directory(s->srv);
-	if (s->closing) /* the change just read revoked this session */
+	server_session_expired(s);
+	if (s->closing) /* the change just read revoked this session, or it expired */
 		goto out;
 	e = lookup(env.type);
 	if (!e) {

@@ -1,6 +1,8 @@
 /*
  * handle_auth.c - `auth`: exchange a bearer token for an authenticated
- * session. Tokens are compared only through their SHA-256 hash.
+ * session. Tokens are compared only through their SHA-256 hash, in
+ * constant time (store_token_lookup_ex); an expired token is refused like
+ * a revoked one.
  */
 #include <string.h>
 
@@ -22,7 +24,7 @@ KR_HANDLER(handle_auth)
 	const json_t *tok;
 	unsigned char hash[KR_TOKEN_HASH_LEN];
 	const struct kr_acl_user *u;
-	int64_t user_id = 0;
+	int64_t user_id = 0, expires = 0;
 	enum kr_err rc;
 
 	rc = kr_fields_check(env->msg, auth_fields, 1, true, err, errlen);
@@ -36,7 +38,7 @@ KR_HANDLER(handle_auth)
 	rc = KR_EAUTH;
 	if (token_well_formed(json_string_value(tok), json_string_length(tok)) &&
 	    token_hash(json_string_value(tok), json_string_length(tok), hash))
-		rc = store_token_lookup(s->srv->store, hash, &user_id);
+		rc = store_token_lookup_ex(s->srv->store, hash, &user_id, &expires);
 	u = rc == KR_OK ? acl_user(s->srv->acl, user_id) : NULL;
 	if (!u) {
 		if (rc == KR_OK || rc == KR_EAUTH) {
@@ -51,6 +53,7 @@ KR_HANDLER(handle_auth)
 		return rc;
 	}
 	session_login(s, user_id, hash);
+	s->token_expires = expires; /* server.c closes the session when it passes */
 	kr_log(KR_LOG_INFO, "session %s: authenticated as %s (%s)", s->peer, u->name, u->org_key);
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:s}", "type", "auth_ok", "ref", env->id,
 	                           "user", u->name, "org", u->org_key));

@@ -9,6 +9,7 @@
 #include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dispatch.h"
 #include "feed.h"
@@ -16,6 +17,7 @@
 #include "reader.h"
 #include "session.h"
 #include "subs.h"
+#include "tls.h"
 
 #define RX_KEEP_BYTES 16384 /* reassembly buffers above this are freed after use */
 
@@ -115,6 +117,14 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 	struct kr_session *s = user;
 
 	switch (reason) {
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
+		/* user is the vhost's SSL_CTX, not a session. */
+		srv->ssl_ctx = user;
+		if (!tls_ctx_harden(user)) {
+			kr_log(KR_LOG_ERROR, "cannot restrict TLS to version 1.2 or newer");
+			return 1;
+		}
+		return 0;
 	case LWS_CALLBACK_ESTABLISHED:
 		session_init(s, srv, wsi);
 		lws_sul_schedule(srv->ctx, 0, &s->auth_sul, auth_deadline,
@@ -178,13 +188,48 @@ void server_directory_changed(struct kr_server *srv)
 	}
 }
 
+bool server_session_expired(struct kr_session *s)
+{
+	if (!s->authed || s->token_expires <= 0 || (int64_t)time(NULL) < s->token_expires)
+		return false;
+	if (!session_refresh(s)) { /* fails closed: nothing more is delivered */
+		kr_log(KR_LOG_INFO, "session %s: token expired; closing", s->peer);
+		session_close(s, KR_EAUTH, "your token expired");
+		lws_callback_on_writable(s->wsi);
+		return true;
+	}
+	return false; /* the store says it is still valid (expiry moved) */
+}
+
+/* Serve the certificate and key files as they are now (SIGHUP, or
+ * `kairan-hub admin tls reload`); a bad pair is refused and the one in
+ * force kept. */
+static void reload_tls(struct kr_server *srv, const char *why)
+{
+	char fp[KR_TLS_FP_LEN + 1], err[512];
+
+	if (!srv->cfg->tls || !srv->ctx)
+		return;
+	if (!tls_reload(srv->ctx, srv->ssl_ctx, srv->cfg->tls_cert, srv->cfg->tls_key, fp, err,
+	                sizeof(err))) {
+		kr_log(KR_LOG_ERROR, "%s: %s; keeping the certificate in force", why, err);
+		return;
+	}
+	kr_log(KR_LOG_INFO, "%s: serving certificate %s (sha256 %s)", why, srv->cfg->tls_cert, fp);
+}
+
 void server_sync_directory(struct kr_server *srv)
 {
-	int64_t v = store_data_version(srv->store);
+	int64_t v = store_data_version(srv->store), epoch = 0;
 
 	if (v >= 0 && v != srv->data_version) {
 		srv->data_version = v;
 		server_directory_changed(srv);
+		if (store_meta_get(srv->store, "tls_epoch", &epoch) == KR_OK &&
+		    epoch != srv->tls_epoch) {
+			srv->tls_epoch = epoch;
+			reload_tls(srv, "admin tls reload");
+		}
 	}
 }
 
@@ -201,6 +246,8 @@ static void poll_directory(lws_sorted_usec_list_t *sul)
 	struct kr_server *srv = lws_container_of(sul, struct kr_server, poll_sul);
 
 	server_sync_directory(srv);
+	for (struct kr_session *s = srv->sessions; s; s = s->next)
+		server_session_expired(s);
 	lws_sul_schedule(srv->ctx, 0, &srv->poll_sul, poll_directory,
 	                 srv->cfg->data_poll_ms * LWS_US_PER_MS);
 }
@@ -276,6 +323,8 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 		return 1;
 	}
 	srv.data_version = store_data_version(st);
+	if (store_meta_get(st, "tls_epoch", &srv.tls_epoch) != KR_OK)
+		srv.tls_epoch = 0;
 	if (!cfg->tls)
 		kr_log(KR_LOG_WARN, "TLS is off (tls = off): tokens and reports cross the network "
 		                    "in clear; use this only behind a TLS-terminating proxy");
@@ -288,11 +337,23 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	                 cfg->data_poll_ms * LWS_US_PER_MS);
 	kr_log(KR_LOG_INFO, "listening on %s://%s:%lld", cfg->tls ? "wss" : "ws", cfg->bind,
 	       (long long)cfg->port);
+	if (cfg->tls) {
+		char fp[KR_TLS_FP_LEN + 1];
+
+		if (!srv.ssl_ctx || !tls_ctx_fingerprint(srv.ssl_ctx, fp)) {
+			kr_log(KR_LOG_ERROR,
+			       "cannot start: TLS is on but no certificate is in force");
+			goto out;
+		}
+		kr_log(KR_LOG_INFO, "serving certificate %s (sha256 %s), TLS 1.2 or newer",
+		       cfg->tls_cert, fp);
+	}
 	while (!*stop) {
 		if (*reload) {
 			*reload = 0;
 			reload_config(&srv, config_path);
 			server_directory_changed(&srv); /* circle policies too */
+			reload_tls(&srv, "SIGHUP");
 		}
 		if (lws_service(srv.ctx, 0) < 0)
 			break;

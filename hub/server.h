@@ -8,6 +8,7 @@
 
 #include <libwebsockets.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "acl.h"
@@ -25,7 +26,9 @@ struct kr_server {
 	size_t n_sessions;
 	int64_t data_version;
 	lws_sorted_usec_list_t poll_sul;
-	uint64_t denials; /* deliveries refused by the gate at send time */
+	uint64_t denials;  /* deliveries refused by the gate at send time */
+	void *ssl_ctx;     /* the vhost's SSL_CTX (NULL with tls = off) */
+	int64_t tls_epoch; /* meta 'tls_epoch' last acted on */
 };
 
 /*
@@ -47,6 +50,13 @@ void server_directory_changed(struct kr_server *srv);
  * directory and live sessions follow within the poll interval.
  */
 void server_sync_directory(struct kr_server *srv);
+
+/*
+ * True when s authenticated with a token that has expired since: the
+ * session is then closed like a revoked one (auth_failed, "your token
+ * expired"). Checked before every request and every data_poll_ms.
+ */
+bool server_session_expired(struct kr_session *s);
 
 /* Queue msg (a push) on every live session of user_id. Steals msg. */
 void server_notify_user(struct kr_server *srv, int64_t user_id, json_t *msg);

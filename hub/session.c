@@ -117,7 +117,8 @@ bool session_refresh(struct kr_session *s)
 	/* Any failure to confirm the user and token, including a store error,
 	 * ends the session: access fails closed. */
 	u = acl_user(s->srv->acl, s->user_id);
-	if (!u || store_token_lookup(s->srv->store, s->token_hash, &uid) != KR_OK ||
+	if (!u ||
+	    store_token_lookup_ex(s->srv->store, s->token_hash, &uid, &s->token_expires) != KR_OK ||
 	    uid != s->user_id) {
 		/* Fail closed at once: no membership, nothing deliverable. */
 		free(s->memberships);

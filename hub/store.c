@@ -218,6 +218,38 @@ int64_t store_data_version(struct kr_store *st)
 	return v;
 }
 
+enum kr_err store_meta_get(struct kr_store *st, const char *key, int64_t *value)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key = ?1";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int step;
+
+	*value = 0;
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*value = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? KR_OK : store_err(st, step);
+}
+
+enum kr_err store_meta_bump(struct kr_store *st, const char *key)
+{
+	static const char sql[] = "INSERT INTO meta (key, value) VALUES (?1, 1) "
+	                          "ON CONFLICT (key) DO UPDATE SET value = value + 1";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int step;
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(s);
+	sqlite3_reset(s);
+	return step == SQLITE_DONE ? KR_OK : store_err(st, step);
+}
+
 int store_schema_version(void)
 {
 	return (int)kr_migrations_count;

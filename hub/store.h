@@ -52,6 +52,13 @@ enum kr_err store_err(struct kr_store *st, int rc);
  */
 int64_t store_data_version(struct kr_store *st);
 
+/* A hub-wide counter of the meta table (0 when the key has no row yet). */
+enum kr_err store_meta_get(struct kr_store *st, const char *key, int64_t *value);
+
+/* Add one to a hub-wide counter of the meta table (creating it at 1), so a
+ * running hub notices (data_version) and acts on the new value. */
+enum kr_err store_meta_bump(struct kr_store *st, const char *key);
+
 /* The newest schema version this binary knows (number of migrations). */
 int store_schema_version(void);
 
