@@ -120,7 +120,12 @@ static int token_print(const struct admin *a, const char *user, const char *org,
                        int64_t expires)
 {
 	char when[32] = "";
+	int ex = adm_commit(a); /* stored (and audited) before it is shown */
 
+	if (ex) {
+		OPENSSL_cleanse(token, strlen(token));
+		return ex;
+	}
 	if (expires > 0) {
 		time_t t = (time_t)expires;
 		struct tm tm;

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "deny_log.h"
 #include "handlers.h"
 #include "log.h"
 #include "server.h"
@@ -77,6 +78,8 @@ void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
 		rc = e->fn(s, &env, err, sizeof(err));
 	}
 	if (rc != KR_OK) {
+		if (rc == KR_EFORBIDDEN || rc == KR_ENOTALLOWED)
+			deny_log_note(s, env.type, env.msg, rc);
 		if (rc == KR_EFORBIDDEN)
 			kr_log(KR_LOG_DEBUG, "session %s: %s denied: %s", s->peer, env.type, err);
 		session_error(s, env.id, rc, err[0] ? err : NULL);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "deny_log.h"
 #include "dispatch.h"
 #include "feed.h"
 #include "log.h"
@@ -335,6 +336,7 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	}
 	lws_sul_schedule(srv.ctx, 0, &srv.poll_sul, poll_directory,
 	                 cfg->data_poll_ms * LWS_US_PER_MS);
+	deny_log_start(&srv);
 	kr_log(KR_LOG_INFO, "listening on %s://%s:%lld", cfg->tls ? "wss" : "ws", cfg->bind,
 	       (long long)cfg->port);
 	if (cfg->tls) {
@@ -361,9 +363,11 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	kr_log(KR_LOG_INFO, "shutting down (%zu connections)", srv.n_sessions);
 	rc = 0;
 out:
+	deny_log_stop(&srv);
 	lws_sul_cancel(&srv.poll_sul);
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
 	acl_free(srv.acl);
+	free(srv.held.items);
 	return rc;
 }

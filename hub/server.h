@@ -16,6 +16,14 @@
 #include "store.h"
 
 struct kr_session;
+struct kr_item;
+struct kr_denials;
+
+/* Live pushes held until the transaction of a change commits (txn.h). */
+struct kr_held {
+	struct kr_item **items;
+	size_t n, cap;
+};
 
 struct kr_server {
 	struct kr_config *cfg;
@@ -26,9 +34,12 @@ struct kr_server {
 	size_t n_sessions;
 	int64_t data_version;
 	lws_sorted_usec_list_t poll_sul;
-	uint64_t denials;  /* deliveries refused by the gate at send time */
-	void *ssl_ctx;     /* the vhost's SSL_CTX (NULL with tls = off) */
-	int64_t tls_epoch; /* meta 'tls_epoch' last acted on */
+	uint64_t denials;               /* deliveries refused by the gate at send time */
+	void *ssl_ctx;                  /* the vhost's SSL_CTX (NULL with tls = off) */
+	int64_t tls_epoch;              /* meta 'tls_epoch' last acted on */
+	struct kr_held held;            /* txn.h */
+	struct kr_denials *denials_log; /* repeated refusals, counted (denials.h) */
+	lws_sorted_usec_list_t denials_sul;
 };
 
 /*

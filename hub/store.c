@@ -3,6 +3,8 @@
  */
 #include "store.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,8 @@ struct stmt_slot {
 struct kr_store {
 	sqlite3 *db;
 	struct stmt_slot cache[STMT_CACHE];
+	int depth;      /* store_begin() nesting: 0 none, 1 a transaction, >1 savepoints */
+	bool last_full; /* the last failure was a full disk */
 };
 
 static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
@@ -164,31 +168,103 @@ sqlite3 *store_db(struct kr_store *st)
 	return st->db;
 }
 
+/* Remember whether a failing result code means the disk is full. */
+static void note_result(struct kr_store *st, int rc)
+{
+	int sys = sqlite3_system_errno(st->db);
+
+	if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return;
+	st->last_full = (rc & 0xff) == SQLITE_FULL ||
+	                ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG
+#ifdef EDQUOT
+	                                                 || sys == EDQUOT
+#endif
+	                                                 ));
+}
+
+static enum kr_err exec_tx(struct kr_store *st, const char *sql)
+{
+	int rc = exec(st->db, sql, NULL, 0);
+
+	note_result(st, rc == SQLITE_OK ? rc : sqlite3_extended_errcode(st->db));
+	return rc == SQLITE_OK ? KR_OK : KR_EINTERNAL;
+}
+
 enum kr_err store_begin(struct kr_store *st)
 {
-	return exec(st->db, "BEGIN IMMEDIATE", NULL, 0) == SQLITE_OK ? KR_OK : KR_EINTERNAL;
+	char sql[32];
+	enum kr_err rc;
+
+	if (st->depth == 0 && !sqlite3_get_autocommit(st->db))
+		return KR_EINTERNAL; /* a transaction not opened here */
+	if (st->depth == 0) {
+		st->last_full = false;
+		rc = exec_tx(st, "BEGIN IMMEDIATE");
+	} else {
+		snprintf(sql, sizeof(sql), "SAVEPOINT kr_%d", st->depth);
+		rc = exec_tx(st, sql);
+	}
+	if (rc == KR_OK)
+		st->depth++;
+	return rc;
 }
 
 enum kr_err store_commit(struct kr_store *st)
 {
-	int rc = exec(st->db, "COMMIT", NULL, 0);
+	char sql[32];
+	enum kr_err rc;
 
-	if (rc != SQLITE_OK) {
-		kr_log(KR_LOG_ERROR, "store: commit failed: %s", sqlite3_errmsg(st->db));
-		store_rollback(st);
-		return KR_EINTERNAL;
+	if (st->depth > 1) {
+		st->depth--;
+		snprintf(sql, sizeof(sql), "RELEASE kr_%d", st->depth);
+		rc = exec_tx(st, sql);
+		if (rc != KR_OK) {
+			kr_log(KR_LOG_ERROR, "store: release failed: %s", sqlite3_errmsg(st->db));
+			snprintf(sql, sizeof(sql), "ROLLBACK TO kr_%d", st->depth);
+			exec(st->db, sql, NULL, 0);
+		}
+		return rc;
 	}
-	return KR_OK;
+	st->depth = 0;
+	rc = exec_tx(st, "COMMIT");
+	if (rc != KR_OK) {
+		kr_log(KR_LOG_ERROR, "store: commit failed: %s", sqlite3_errmsg(st->db));
+		if (!sqlite3_get_autocommit(st->db))
+			exec(st->db, "ROLLBACK", NULL, 0);
+	}
+	return rc;
 }
 
 void store_rollback(struct kr_store *st)
 {
+	char sql[64];
+
+	if (st->depth > 1) {
+		st->depth--;
+		snprintf(sql, sizeof(sql), "ROLLBACK TO kr_%d; RELEASE kr_%d", st->depth,
+		         st->depth);
+		exec(st->db, sql, NULL, 0);
+		return;
+	}
+	st->depth = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		exec(st->db, "ROLLBACK", NULL, 0);
 }
 
+bool store_in_transaction(struct kr_store *st)
+{
+	return st->depth > 0;
+}
+
+bool store_last_full(struct kr_store *st)
+{
+	return st->last_full;
+}
+
 enum kr_err store_err(struct kr_store *st, int rc)
 {
+	note_result(st, rc);
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:

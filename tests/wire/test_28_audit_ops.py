@@ -10,6 +10,16 @@ works); replacing the certificate and key files and sending SIGHUP (or
 running `kairan-hub admin tls reload`) makes new connections see the new
 certificate while the hub process and its open connections carry on; a
 key that does not match is refused and the old certificate kept.
+
+Audit trail: admin commands, posts, moderation decisions, retractions and
+forwards each leave one entry, committed with the change, that names ids,
+circle, kind, TLP and decision only (no title, body, indicator or
+organisation name appears anywhere in the trail); refusals are recorded,
+and a burst of identical refusals is one entry plus one summary with the
+count. `kairan-hub admin audit verify` passes on the trail the hub wrote
+and, on copies edited with the sqlite3 command-line tool, names the first
+entry that was edited, deleted, reordered or forged, and the newest entries
+cut off, exiting 6.
 """
 import hashlib
 import json
@@ -22,7 +32,8 @@ import time
 import unittest
 
 import harness
-from harness import HubTestCase, setup_two_circles, wait_until
+from harness import HubTestCase, hub_policy_dir, make_item, setup_two_circles, wait_until, \
+    write_policy
 
 
 def peer_fingerprint(hub):
@@ -193,6 +204,194 @@ class CertReloadTest(HubTestCase):
                       hub.run_log())
         self.assertEqual(hub.pid, pid)
         self.assertEqual(before.whoami()["user"], fx.user["peer"])
+
+
+def admin_at(data, *args):
+    """`kairan-hub admin --data DATA ARGS...` on another data directory:
+    returns harness.AdminResult."""
+    p = subprocess.run([harness.hub_binary(), "admin", "--data", data, *args],
+                       capture_output=True, text=True, timeout=60, env=harness.child_env())
+    harness.assert_no_sanitizer(p.stderr, "kairan-hub admin")
+    return harness.AdminResult(p.returncode, p.stdout, p.stderr)
+
+
+def sqlite(db, sql):
+    """Run sql with the sqlite3 command-line tool; returns (rc, stdout, stderr)."""
+    p = subprocess.run(["sqlite3", "-batch", db, sql], capture_output=True, text=True,
+                       timeout=30)
+    return p.returncode, p.stdout, p.stderr
+
+
+class AuditTest(HubTestCase):
+    WINDOW = 2  # audit_denial_window_s
+
+    @classmethod
+    def setUpClass(cls):
+        cls.hub = cls.start_class_hub(config={"audit_denial_window_s": cls.WINDOW})
+        cls.fx = fx = setup_two_circles(cls.hub, suffix="-au")
+        policy = write_policy(hub_policy_dir(cls.hub), fx.circle, moderation=["practice"],
+                              allowed=["GREEN", "AMBER", "AMBER+STRICT", "RED"],
+                              green_out=True)
+        cls.hub.admin("policy", "set", fx.circle, policy)
+        other = write_policy(hub_policy_dir(cls.hub), fx.other, green_in=True)
+        cls.hub.admin("policy", "set", fx.other, other)
+        cls.hub.admin("member", "add", fx.other, fx.author_org)
+        time.sleep(harness.ADMIN_PICKUP / 2)
+
+    def audit(self, since=0):
+        rows = self.hub.admin("audit", "show", "--since", str(since), "--limit", "100000",
+                              json=True)
+        return rows
+
+    def user_ids(self):
+        """actor string -> role, from the hub's own ids (admin has no id column)."""
+        rc, out, err = sqlite(os.path.join(self.hub.data, "kairan.db"),
+                              "SELECT id, name FROM users")
+        self.assertEqual(rc, 0, err)
+        names = dict(line.split("|", 1)[::-1] for line in out.split())
+        return {f"user:{names[self.fx.user[r]]}": r for r in self.fx.user}
+
+    def test_changes_and_denials_recorded(self):
+        hub, fx = self.hub, self.fx
+        start = self.audit()[-1]["seq"] + 1
+        actors = {v: k for k, v in self.user_ids().items()}
+        author, moderator = hub.client(fx.token["author"]), hub.client(fx.token["moderator"])
+        outsider, peer = hub.client(fx.token["outsider"]), hub.client(fx.token["peer"])
+        threat = make_item(fx.circle, tlp="GREEN", title="茜銀行を狙うフィッシング 監査",
+                           body="Ito Hanako of Akane Ginko saw 203.0.113.77 first.")
+        posted = author.post(threat)
+        practice = author.post(make_item(fx.circle, kind="practice", tlp="AMBER"))
+        self.assertEqual(practice["status"], "pending")
+        moderator.ok({"type": "moderate", "item_id": practice["item_id"],
+                      "decision": "approve"}, "moderated")
+        fwd = author.ok({"type": "forward", "item_id": posted["item_id"], "to": fx.other},
+                        "forwarded")
+        author.ok({"type": "retract", "item_id": fwd["item_id"]}, "retracted")
+        # Refusals: one outsider reading 20 times, a policy refusal.
+        for _ in range(20):
+            outsider.error({"type": "get", "item_id": posted["item_id"]}, "forbidden")
+        author.error({"type": "post", "item": make_item(fx.circle, tlp="CLEAR")},
+                     "not_allowed")
+        rows = self.audit(start)
+        by_action = {}
+        for r in rows:
+            by_action.setdefault(r["action"], []).append(r)
+        post = [r for r in by_action["post"] if r["subject"] == posted["item_id"]]
+        self.assertEqual(len(post), 1, rows)
+        self.assertEqual(post[0]["actor"], actors["author"])
+        self.assertEqual(post[0]["detail"], {"circle": fx.circle, "kind": "threat",
+                                             "tlp": "GREEN", "status": "published"})
+        mod = by_action["moderate"]
+        self.assertEqual([(m["subject"], m["actor"], m["detail"]["decision"],
+                           m["detail"]["status"]) for m in mod],
+                         [(practice["item_id"], actors["moderator"], "approve", "published")])
+        self.assertEqual([(f["subject"], f["detail"]["from"], f["detail"]["circle"])
+                          for f in by_action["forward"]],
+                         [(fwd["item_id"], posted["item_id"], fx.other)])
+        self.assertEqual([r["subject"] for r in by_action["retract"]], [fwd["item_id"]])
+        denied = by_action["denied"]
+        reads = [d for d in denied if d["detail"]["message"] == "get"]
+        # The first refusal at once; the other 19 only counted so far.
+        self.assertEqual([(d["actor"], d["subject"], d["detail"]["code"], d["detail"]["count"])
+                          for d in reads],
+                         [(actors["outsider"], posted["item_id"], "forbidden", 1)])
+        policy = [d for d in denied if d["detail"]["message"] == "post"]
+        self.assertEqual([(d["actor"], d["subject"], d["detail"]["code"]) for d in policy],
+                         [(actors["author"], fx.circle, "not_allowed")])
+        # When the window ends, one summary entry carries the count.
+        def summary():
+            got = [r for r in self.audit(start) if r["action"] == "denied"
+                   and r["detail"]["message"] == "get" and r["detail"]["count"] == 19]
+            return got
+        got = wait_until(summary, self.WINDOW + 4, interval=0.3, what="denial summary")
+        self.assertEqual(got[0]["detail"]["repeat_of"], reads[0]["seq"])
+        self.assertEqual(got[0]["subject"], posted["item_id"])
+        # Nothing of the content, nor anything the anonymiser removes, is in the trail.
+        db = os.path.join(hub.data, "kairan.db")
+        rc, dump, err = sqlite(db, "SELECT * FROM audit")
+        self.assertEqual(rc, 0, err)
+        for secret in ("フィッシング", "Ito Hanako", "Akane Ginko", "茜銀行", "203.0.113.77",
+                       "198.51.100.7", "login-secure-bank", "smishing", threat["title"]):
+            self.assertNotIn(secret, dump)
+        # The trail the hub wrote verifies.
+        out = hub.admin("audit", "verify")
+        self.assertRegex(out, r"^audit trail intact: \d+ entries; head entry \d+ hash [0-9a-f]{64}")
+        v = hub.admin("audit", "verify", json=True)
+        self.assertTrue(v["ok"])
+        self.assertEqual(v["entries"], v["written"])
+        self.assertEqual(v["entries"], self.audit()[-1]["seq"])
+        # Admin commands are there, without option values.
+        admin = [r for r in self.audit() if r["actor"] == "admin"]
+        org_add = [r for r in admin if r["action"] == "admin org add"
+                   and r["subject"] == fx.author_org]
+        self.assertEqual(org_add[0]["detail"], {"options": {"--domain": 1, "--employees": 1,
+                                                            "--industry": 1, "--name": 2,
+                                                            "--person": 1}})
+        self.assertIn(("admin policy set", fx.circle), {(r["action"], r["subject"])
+                                                        for r in admin})
+
+    def test_verify_detects_tampering(self):
+        hub, fx = self.hub, self.fx
+        author = hub.client(fx.token["author"])
+        for _ in range(3):
+            author.post(make_item(fx.circle, tlp="AMBER"))
+        base = os.path.join(hub.tmp, "tamper-base")
+        os.mkdir(base, 0o700)
+        backup = os.path.join(base, "kairan.db")
+        hub.admin("backup", backup)
+        r = admin_at(base, "--json", "audit", "verify")
+        self.assertEqual(r.rc, 0, r)
+        written = json.loads(r.stdout)["written"]
+        self.assertGreater(written, 10)
+        mid = written // 2
+
+        # The triggers refuse changes made through SQL without further ado.
+        rc, _, err = sqlite(backup, f"UPDATE audit SET detail = '{{}}' WHERE seq = {mid}")
+        self.assertNotEqual(rc, 0)
+        self.assertIn("append-only", err)
+
+        unlock = "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; "
+        cases = [
+            ("edited", f"UPDATE audit SET detail = '{{\"circle\":\"x\"}}' WHERE seq = {mid}",
+             mid, f"entry {mid} was edited"),
+            ("actor edited", f"UPDATE audit SET actor = 'user:999' WHERE seq = {mid + 1}",
+             mid + 1, f"entry {mid + 1} was edited"),
+            ("deleted", f"DELETE FROM audit WHERE seq = {mid}", mid, f"entry {mid} is missing"),
+            ("reordered", f"UPDATE audit SET seq = -1 WHERE seq = {mid}; "
+                          f"UPDATE audit SET seq = {mid} WHERE seq = {mid + 1}; "
+                          f"UPDATE audit SET seq = {mid + 1} WHERE seq = -1",
+             mid, f"entry {mid} does not follow entry {mid - 1}"),
+            ("newest cut off", f"DELETE FROM audit WHERE seq > {written - 2}", written - 1,
+             f"entries {written - 1} to {written} are missing"),
+            ("forged appended", f"INSERT INTO audit SELECT {written + 1}, time, actor, action, "
+                                f"subject, detail, hash, hash FROM audit WHERE seq = {written}",
+             written + 1, f"entry {written + 1} was edited"),
+        ]
+        for name, sql, bad, why in cases:
+            with self.subTest(tampering=name):
+                data = os.path.join(hub.tmp, f"tamper-{name.replace(' ', '-')}")
+                os.mkdir(data, 0o700)
+                db = os.path.join(data, "kairan.db")
+                with open(backup, "rb") as f, open(db, "wb") as g:
+                    g.write(f.read())
+                rc, _, err = sqlite(db, unlock + sql)
+                self.assertEqual(rc, 0, err)
+                r = admin_at(data, "audit", "verify")
+                self.assertEqual(r.rc, 6, r)
+                self.assertIn(f"audit trail broken at entry {bad}: ", r.stderr)
+                self.assertIn(why, r.stderr)
+                j = admin_at(data, "--json", "audit", "verify")
+                self.assertEqual(j.rc, 6)
+                out = json.loads(j.stdout)
+                self.assertEqual((out["ok"], out["bad_entry"]), (False, bad))
+        # The untouched copy still verifies.
+        data = os.path.join(hub.tmp, "tamper-none")
+        os.mkdir(data, 0o700)
+        with open(backup, "rb") as f, open(os.path.join(data, "kairan.db"), "wb") as g:
+            g.write(f.read())
+        r = admin_at(data, "--json", "audit", "verify")
+        self.assertEqual(r.rc, 0, r)
+        self.assertTrue(json.loads(r.stdout)["ok"])
 
 
 if __name__ == "__main__":
