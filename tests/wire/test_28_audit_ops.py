@@ -20,6 +20,14 @@ count. `kairan-hub admin audit verify` passes on the trail the hub wrote
 and, on copies edited with the sqlite3 command-line tool, names the first
 entry that was edited, deleted, reordered or forged, and the newest entries
 cut off, exiting 6.
+
+Operations: `kairan-hub admin backup FILE` copies the store while a client
+keeps posting: the copy passes PRAGMA integrity_check, holds every item
+acknowledged before the backup began, verifies as an audit trail, and is
+mode 0600. The hub creates its data directory, store files and key
+owner-only, and refuses to start, naming the path and the chmod that fixes
+it, when the data directory, the store or the TLS key is open to group or
+others.
 """
 import hashlib
 import json
@@ -27,7 +35,9 @@ import os
 import signal
 import socket
 import ssl
+import stat
 import subprocess
+import threading
 import time
 import unittest
 
@@ -392,6 +402,110 @@ class AuditTest(HubTestCase):
         r = admin_at(data, "--json", "audit", "verify")
         self.assertEqual(r.rc, 0, r)
         self.assertTrue(json.loads(r.stdout)["ok"])
+
+
+class OpsTest(HubTestCase):
+    def test_backup_while_posting(self):
+        hub = self.start_hub()
+        fx = setup_two_circles(hub, suffix="-bk")
+        hub.admin("policy", "set", fx.circle,
+                  write_policy(hub_policy_dir(hub), fx.circle, posts_per_hour=0))
+        time.sleep(harness.ADMIN_PICKUP / 2)
+        acked, errors, stop = [], [], threading.Event()
+
+        def poster(token, label):
+            c = harness.Client(hub, token, label=label)
+            try:
+                while not stop.is_set():
+                    reply = c.request({"type": "post", "item": make_item(fx.circle)})
+                    if reply.get("type") == "posted":
+                        acked.append(reply["item_id"])
+                    else:
+                        errors.append(reply)
+            except Exception as e:  # reported below
+                errors.append(repr(e))
+            finally:
+                c.close()
+
+        threads = [threading.Thread(target=poster, args=(fx.token[r], f"poster-{r}"))
+                   for r in ("author", "peer")]
+        for t in threads:
+            t.start()
+        wait_until(lambda: len(acked) >= 40, 20, what="posts before the backup")
+        before = list(acked)            # acknowledged before the backup began
+        target = os.path.join(hub.tmp, "backup", "kairan.db")
+        os.mkdir(os.path.dirname(target), 0o700)
+        t0 = time.monotonic()
+        out = hub.admin("backup", target, json=True)
+        took = time.monotonic() - t0
+        during = len(acked) - len(before)
+        wait_until(lambda: len(acked) >= len(before) + during + 20, 20,
+                   what="posts after the backup")
+        stop.set()
+        for t in threads:
+            t.join(20)
+        self.assertEqual(errors, [])
+        hub.check_alive()
+        self.assertEqual((out["ok"], out["file"], out["integrity"]), (True, target, "ok"))
+        self.assertEqual(stat.S_IMODE(os.stat(target).st_mode), 0o600)
+        self.assertFalse(os.path.exists(target + ".partial"))
+        rc, res, err = sqlite(target, "PRAGMA integrity_check")
+        self.assertEqual((rc, res.strip()), (0, "ok"), err)
+        rc, res, err = sqlite(target, "SELECT id FROM items")
+        self.assertEqual(rc, 0, err)
+        in_backup = set(res.split())
+        missing = [i for i in before if i not in in_backup]
+        self.assertEqual(missing, [], f"{len(missing)} acknowledged items not in the backup")
+        print(f"\nbackup: {out['pages']} pages in {took:.2f}s while posting; "
+              f"{len(before)} items acknowledged before it, all in the copy; "
+              f"{during} acknowledged during it", flush=True)
+        # The copy is a complete store: its audit trail verifies.
+        r = admin_at(os.path.dirname(target), "--json", "audit", "verify")
+        self.assertEqual(r.rc, 0, r)
+        self.assertTrue(json.loads(r.stdout)["ok"])
+        # Refused: an existing file is never overwritten.
+        r = hub.admin("backup", target, check=False)
+        self.assertEqual(r.rc, 6, r)
+        self.assertIn("exists", r.stderr)
+        # The live trail records the backup.
+        trail = hub.admin("audit", "show", "--limit", "100000", json=True)
+        self.assertEqual([(e["actor"], e["detail"]["pages"]) for e in trail
+                          if (e["action"], e["subject"]) == ("admin backup", target)],
+                         [("admin", out["pages"])])
+
+    def test_private_files(self):
+        hub = harness.Hub(self.artifact_name())
+        self.addCleanup(hub.close)
+        os.rmdir(hub.data)  # let the hub create it
+        hub.start()
+        fx = setup_two_circles(hub, suffix="-pm")
+        hub.client(fx.token["author"]).post(make_item(fx.circle))
+        tls = os.path.join(hub.data, "tls")
+        key, db = os.path.join(tls, "key.pem"), os.path.join(hub.data, "kairan.db")
+        modes = {p: stat.S_IMODE(os.stat(p).st_mode)
+                 for p in (hub.data, tls, key, db, db + "-wal", db + "-shm")}
+        self.assertEqual(modes, {hub.data: 0o700, tls: 0o700, key: 0o600, db: 0o600,
+                                 db + "-wal": 0o600, db + "-shm": 0o600})
+        hub.stop()
+        for path, mode, what, fix in ((hub.data, 0o755, "the data directory", "700"),
+                                      (hub.data, 0o710, "the data directory", "700"),
+                                      (key, 0o640, "the TLS private key", "600"),
+                                      (key, 0o604, "the TLS private key", "600"),
+                                      (db, 0o644, "the store", "600"),
+                                      (db, 0o620, "the store", "600")):
+            with self.subTest(path=os.path.basename(path), mode=oct(mode)):
+                os.chmod(path, mode)
+                p = subprocess.run(hub.command(), capture_output=True, text=True, timeout=30,
+                                   env=harness.child_env())
+                os.chmod(path, 0o700 if path == hub.data else 0o600)
+                harness.assert_no_sanitizer(p.stderr, "kairan-hub")
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn(f"kairan-hub: refusing to start: {what} {path} is ", p.stderr)
+                self.assertIn(f"(mode {mode:04o}); it must be private to the hub's user: "
+                              f"run `chmod {fix} {path}`", p.stderr)
+        # Fixed: it starts and serves what it stored.
+        hub.start()
+        self.assertEqual(len(hub.client(fx.token["peer"]).history(fx.circle)["items"]), 1)
 
 
 if __name__ == "__main__":
