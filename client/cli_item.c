@@ -89,6 +89,28 @@ static void item_alert(const json_t *alert)
 	item_lines("references", json_object_get(alert, "references"));
 }
 
+/* "  (JP, AS2497 Internet Initiative Japan Inc.)": where the hub located an IP
+ * indicator (its `geo`, only the parts given); nothing without one. */
+static void item_geo(const json_t *geo)
+{
+	const char *country = json_string_value(json_object_get(geo, "country"));
+	const char *org = json_string_value(json_object_get(geo, "as_org"));
+	json_int_t asn = json_integer_value(json_object_get(geo, "asn"));
+
+	if (!country && asn <= 0)
+		return;
+	fputs("  (", stdout);
+	cli_print_text(stdout, country, true);
+	if (asn > 0) {
+		printf("%sAS%lld", country ? ", " : "", (long long)asn);
+		if (org) {
+			fputc(' ', stdout);
+			cli_print_text(stdout, org, true);
+		}
+	}
+	fputc(')', stdout);
+}
+
 /* The indicators as "  TYPE    ROLE      VALUE" lines, nothing when there are none. */
 static void item_indicators(const json_t *inds)
 {
@@ -106,6 +128,7 @@ static void item_indicators(const json_t *inds)
 		cli_print_cell(stdout, json_string_value(json_object_get(ind, "type")), 8);
 		cli_print_cell(stdout, role ? role : "unknown", 10);
 		cli_print_text(stdout, json_string_value(json_object_get(ind, "value")), true);
+		item_geo(json_object_get(ind, "geo"));
 		fputc('\n', stdout);
 	}
 }

@@ -11,6 +11,8 @@
  *	cmd_request.c    request, requests, decide
  *	cmd_moderate.c   moderate (list, show, approve, reject, edit)
  *	cmd_sight.c      sight, lookup
+ *	cmd_export.c     export stix
+ *	cmd_import.c     import stix
  */
 #ifndef KAIRAN_CMD_H
 #define KAIRAN_CMD_H
@@ -32,5 +34,7 @@ extern const struct cli_cmd cmd_decide;
 extern const struct cli_cmd cmd_moderate;
 extern const struct cli_cmd cmd_sight;
 extern const struct cli_cmd cmd_lookup;
+extern const struct cli_cmd cmd_export;
+extern const struct cli_cmd cmd_import;
 
 #endif

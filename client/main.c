@@ -15,9 +15,9 @@
 #endif
 
 static const struct cli_cmd *const main_commands[] = {
-    &cmd_whoami,   &cmd_circles,   &cmd_roster,   &cmd_post,    &cmd_get,
-    &cmd_history,  &cmd_subscribe, &cmd_forward,  &cmd_retract, &cmd_request,
-    &cmd_requests, &cmd_decide,    &cmd_moderate, &cmd_sight,   &cmd_lookup,
+    &cmd_whoami,    &cmd_circles, &cmd_roster,  &cmd_post,    &cmd_get,      &cmd_history,
+    &cmd_subscribe, &cmd_forward, &cmd_retract, &cmd_request, &cmd_requests, &cmd_decide,
+    &cmd_moderate,  &cmd_sight,   &cmd_lookup,  &cmd_export,  &cmd_import,
 };
 
 #define MAIN_NCOMMANDS (sizeof(main_commands) / sizeof(main_commands[0]))

@@ -47,6 +47,10 @@ static const struct setting settings[] = {
     {"history_max", SET_INT, OFF(history_max), "500", 1, 10000, true,
      "most items one history request returns"},
     {"log_level", SET_LOGLEVEL, OFF(log_level), "info", 0, 0, true, "error, warn, info or debug"},
+    {"geoip_city", SET_STR, OFF(geoip_city), NULL, 0, 0, true,
+     "GeoIP2/GeoLite2 City or Country database (.mmdb): country of IP indicators"},
+    {"geoip_asn", SET_STR, OFF(geoip_asn), NULL, 0, 0, true,
+     "GeoLite2 ASN database (.mmdb): autonomous system of IP indicators"},
     {"audit_denial_window_s", SET_INT, OFF(audit_denial_window_s), "60", 1, 86400, false,
      "identical refusals within this many seconds are one audit entry plus a count"},
 };

@@ -26,6 +26,8 @@ struct kr_config {
 	int64_t data_poll_ms;
 	int64_t history_max;
 	char *log_level;
+	char *geoip_city; /* GeoIP2/GeoLite2 City or Country .mmdb, or NULL */
+	char *geoip_asn;  /* GeoLite2 ASN .mmdb, or NULL */
 	int64_t audit_denial_window_s;
 };
 

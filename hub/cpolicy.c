@@ -237,7 +237,7 @@ static bool read_label_set(struct ctx *c, const json_t *v, const struct labels *
 {
 	size_t i, old;
 	json_t *e;
-	int label;
+	int label = 0;
 
 	*bits = 0;
 	if (!json_is_array(v))

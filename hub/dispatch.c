@@ -33,6 +33,7 @@ const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"moderate", handle_moderate, KR_ACCESS_WRITE, true},
     {"sight", handle_sight, KR_ACCESS_WRITE, true},
     {"lookup", handle_lookup, KR_ACCESS_READ, true},
+    {"export", handle_export, KR_ACCESS_READ, true},
 };
 
 const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);

@@ -8,7 +8,6 @@
 
 #include "acl.h"
 #include "log.h"
-#include "proto.h"
 #include "reader.h"
 #include "server.h"
 #include "store_items.h"
@@ -48,32 +47,14 @@ static const struct kr_acl_circle *feed_circle(struct kr_server *srv, const char
 	return c && c->policy->clear_public ? c : NULL;
 }
 
-static int send_headers(struct lws *wsi, unsigned status, size_t len)
+int feed_http(struct kr_http_req *q)
 {
-	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start,
-	                                  *end = buf + sizeof(buf) - 1;
-	static const char nosniff[] = "nosniff";
-
-	if (lws_add_http_common_headers(wsi, status, "application/json; charset=utf-8", len, &p,
-	                                end) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
-	                                (const unsigned char *)nosniff, sizeof(nosniff) - 1, &p,
-	                                end) ||
-	    lws_finalize_write_http_header(wsi, start, &p, end))
-		return -1;
-	return 0;
-}
-
-int feed_http(struct lws *wsi, struct kr_server *srv, struct kr_http_reply *r, const char *uri)
-{
-	const struct kr_acl_circle *c;
+	struct kr_server *srv = q->srv;
+	const struct kr_acl_circle *c = feed_circle(srv, q->path);
 	struct feed_ctx f = {srv, NULL};
 	json_t *doc = NULL;
 	unsigned status = HTTP_STATUS_NOT_FOUND;
 
-	feed_http_clear(r);
-	server_sync_directory(srv);
-	c = feed_circle(srv, uri);
 	if (c) {
 		f.items = json_array();
 		if (f.items &&
@@ -87,38 +68,6 @@ int feed_http(struct lws *wsi, struct kr_server *srv, struct kr_http_reply *r, c
 	if (!doc)
 		doc = json_pack("{s:s}", "error",
 		                status == HTTP_STATUS_NOT_FOUND ? "not_found" : "internal");
-	r->body = doc ? kr_msg_dump(doc, LWS_PRE, &r->len) : NULL;
-	json_decref(doc);
 	json_decref(f.items);
-	if (!r->body || send_headers(wsi, status, r->len) != 0)
-		return -1;
-	lws_callback_on_writable(wsi);
-	return 0;
-}
-
-int feed_http_writeable(struct lws *wsi, struct kr_http_reply *r)
-{
-	size_t chunk;
-	int final;
-
-	if (!r->body)
-		return 0;
-	chunk = r->len - r->sent > 16384 ? 16384 : r->len - r->sent;
-	final = r->sent + chunk == r->len;
-	if (lws_write(wsi, (unsigned char *)r->body + LWS_PRE + r->sent, chunk,
-	              final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)chunk)
-		return -1;
-	r->sent += chunk;
-	if (!final) {
-		lws_callback_on_writable(wsi);
-		return 0;
-	}
-	feed_http_clear(r);
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
-}
-
-void feed_http_clear(struct kr_http_reply *r)
-{
-	free(r->body);
-	memset(r, 0, sizeof(*r));
+	return http_reply_json(q, status, "application/json; charset=utf-8", doc, NULL, 0);
 }

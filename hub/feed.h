@@ -3,30 +3,14 @@
  *   GET /feed/CIRCLE.json  ->  {"circle": ..., "items": [newest 100]}
  * for circles whose policy publishes CLEAR; 404 for everything else, the
  * same for an unknown circle as for a closed one. Every item passes the
- * reader gate as the anonymous reader.
+ * reader gate as the anonymous reader. One route of http.c.
  */
 #ifndef KR_FEED_H
 #define KR_FEED_H
 
-#include <libwebsockets.h>
+#include "http.h"
 
-struct kr_server;
-
-/* The pending HTTP response of one connection (in its per-session data). */
-struct kr_http_reply {
-	char *body; /* owned, LWS_PRE headroom before the text */
-	size_t len;
-	size_t sent;
-};
-
-/* Answer an HTTP request for uri (LWS_CALLBACK_HTTP). Returns what the
- * callback returns. */
-int feed_http(struct lws *wsi, struct kr_server *srv, struct kr_http_reply *r, const char *uri);
-
-/* Write the body (LWS_CALLBACK_HTTP_WRITEABLE). Returns what the callback returns. */
-int feed_http_writeable(struct lws *wsi, struct kr_http_reply *r);
-
-/* Release the reply (connection closed or transaction done). */
-void feed_http_clear(struct kr_http_reply *r);
+/* Answer GET /feed/... (a route handler, see http.h). */
+int feed_http(struct kr_http_req *q);
 
 #endif

@@ -6,12 +6,10 @@
  */
 #include <string.h>
 
-#include "acl.h"
+#include "auth.h"
 #include "handlers.h"
 #include "log.h"
 #include "server.h"
-#include "store_dir.h"
-#include "token.h"
 
 #define AUTH_MAX_FAILURES 5
 
@@ -24,7 +22,7 @@ KR_HANDLER(handle_auth)
 	const json_t *tok;
 	unsigned char hash[KR_TOKEN_HASH_LEN];
 	const struct kr_acl_user *u;
-	int64_t user_id = 0, expires = 0;
+	int64_t expires = 0;
 	enum kr_err rc;
 
 	rc = kr_fields_check(env->msg, auth_fields, 1, true, err, errlen);
@@ -35,16 +33,11 @@ KR_HANDLER(handle_auth)
 		return KR_EINVAL;
 	}
 	tok = json_object_get(env->msg, "token");
-	rc = KR_EAUTH;
-	if (token_well_formed(json_string_value(tok), json_string_length(tok)) &&
-	    token_hash(json_string_value(tok), json_string_length(tok), hash))
-		rc = store_token_lookup_ex(s->srv->store, hash, &user_id, &expires);
-	u = rc == KR_OK ? acl_user(s->srv->acl, user_id) : NULL;
-	if (!u) {
-		if (rc == KR_OK || rc == KR_EAUTH) {
+	rc = auth_token_user_ex(s->srv, json_string_value(tok), json_string_length(tok), hash, &u,
+	                        &expires);
+	if (rc != KR_OK) {
+		if (rc == KR_EAUTH)
 			snprintf(err, errlen, "the token is unknown, revoked or expired");
-			rc = KR_EAUTH;
-		}
 		if (++s->auth_failures >= AUTH_MAX_FAILURES) {
 			kr_log(KR_LOG_WARN, "session %s: %d failed authentications; closing",
 			       s->peer, s->auth_failures);
@@ -52,7 +45,7 @@ KR_HANDLER(handle_auth)
 		}
 		return rc;
 	}
-	session_login(s, user_id, hash);
+	session_login(s, u->id, hash);
 	s->token_expires = expires; /* server.c closes the session when it passes */
 	kr_log(KR_LOG_INFO, "session %s: authenticated as %s (%s)", s->peer, u->name, u->org_key);
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:s}", "type", "auth_ok", "ref", env->id,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "geoip.h"
 #include "handlers.h"
 #include "item_check.h"
 #include "reader.h"
@@ -149,6 +150,8 @@ KR_HANDLER(handle_moderate)
 		d = parse_decision(json_string_value(json_object_get(env->msg, "decision")));
 		rc = check_moderate(env->msg, d, &edit, err, errlen);
 	}
+	if (rc == KR_OK && edit) /* edited indicators get GeoIP data as posted ones do */
+		geoip_enrich(s->srv->geoip, json_object_get(edit, "indicators"));
 	if (rc == KR_OK)
 		rc = store_item_get(s->srv->store, id, &it);
 	if (rc == KR_OK && reader_review_view(s, it, false, &view) != KR_OK)

@@ -1,12 +1,14 @@
 /*
  * handle_post.c - `post`: validate a new item, check the poster's right to
- * post it, commit it, acknowledge only after the commit, then fan it out.
+ * post it, anonymise it, add GeoIP data to the IP indicators it keeps,
+ * commit it, acknowledge only after the commit, then fan it out.
  */
 #include <string.h>
 #include <time.h>
 
 #include "acl.h"
 #include "anon.h"
+#include "geoip.h"
 #include "handlers.h"
 #include "item_check.h"
 #include "log.h"
@@ -194,6 +196,7 @@ KR_HANDLER(handle_post)
 		               err, errlen);
 	if (rc != KR_OK)
 		goto out;
+	geoip_enrich(s->srv->geoip, anon.indicators); /* what is kept, as stored */
 	in.status = policy_needs_moderation(&s->reader, in.circle_id, in.kind, cp)
 	                ? KR_STATUS_PENDING
 	                : KR_STATUS_PUBLISHED;

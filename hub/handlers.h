@@ -30,6 +30,7 @@ KR_HANDLER(handle_moderation);
 KR_HANDLER(handle_moderate);
 KR_HANDLER(handle_sight);
 KR_HANDLER(handle_lookup);
+KR_HANDLER(handle_export);
 
 /*
  * Resolve a circle key the session may follow. An unknown circle and one

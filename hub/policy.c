@@ -91,6 +91,15 @@ enum kr_err policy_may_read(const struct kr_reader *r, const struct kr_item_meta
 	return KR_EFORBIDDEN;
 }
 
+enum kr_err policy_may_export(const struct kr_reader *r, const struct kr_item_meta *it,
+                              const struct kr_circle_policy *cp, int64_t now)
+{
+	if (!it || it->status != KR_STATUS_PUBLISHED || it->tlp == KR_TLP_RED ||
+	    !kr_tlp_name(it->tlp))
+		return KR_EFORBIDDEN;
+	return policy_may_read(r, it, cp, now);
+}
+
 enum kr_err policy_may_review(const struct kr_reader *r, const struct kr_item_meta *it,
                               const struct kr_circle_policy *cp)
 {

@@ -62,6 +62,14 @@ enum kr_role policy_role(const struct kr_reader *r, int64_t circle_id);
 enum kr_err policy_may_read(const struct kr_reader *r, const struct kr_item_meta *it,
                             const struct kr_circle_policy *cp, int64_t now);
 
+/*
+ * May r have the item in a bulk export (STIX export, TAXII)? As
+ * policy_may_read(), but only published items, for their authors too, and
+ * never RED (PRODUCT.md: RED is never exported or fed in bulk).
+ */
+enum kr_err policy_may_export(const struct kr_reader *r, const struct kr_item_meta *it,
+                              const struct kr_circle_policy *cp, int64_t now);
+
 /* May r review a pending item (moderators of its circle)? */
 enum kr_err policy_may_review(const struct kr_reader *r, const struct kr_item_meta *it,
                               const struct kr_circle_policy *cp);

@@ -69,6 +69,29 @@ enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out)
 	return *out ? KR_OK : KR_EINTERNAL;
 }
 
+enum kr_err reader_export_view(struct kr_session *s, struct kr_item *it, json_t **out)
+{
+	*out = NULL;
+	return s->closing ? KR_EFORBIDDEN : reader_export_view_for(s->srv, &s->reader, it, out);
+}
+
+enum kr_err reader_export_view_for(struct kr_server *srv, const struct kr_reader *r,
+                                   struct kr_item *it, json_t **out)
+{
+	enum kr_err rc = policy_may_export(r, &it->meta, acl_policy(srv->acl, it->meta.circle_id),
+	                                   (int64_t)time(NULL));
+
+	*out = rc == KR_OK ? json_incref(it->view) : NULL;
+	return rc;
+}
+
+bool reader_may_export_meta(struct kr_server *srv, const struct kr_reader *r,
+                            const struct kr_item_meta *meta)
+{
+	return policy_may_export(r, meta, acl_policy(srv->acl, meta->circle_id),
+	                         (int64_t)time(NULL)) == KR_OK;
+}
+
 /*
  * The deliver frame of an item for this reader: the shared frame, or for the
  * author of a RED item one of its own that also lists the recipients (*own

@@ -2,9 +2,9 @@
  * reader.h - the single door through which items reach clients.
  *
  * Every read path ends here: live push and replay (reader_push, checked
- * again by reader_write at the moment the frame goes out), and get/history
- * (reader_view). Each asks policy_may_read() for this reader and this item;
- * nothing else in the hub serialises an item for a connection.
+ * again by reader_write at the moment the frame goes out), get/history
+ * (reader_view) and bulk export (reader_export_view). Each asks policy_may_read() for this reader
+ * and this item; nothing else in the hub serialises an item for a connection.
  */
 #ifndef KR_READER_H
 #define KR_READER_H
@@ -30,6 +30,28 @@ enum reader_push_result reader_push(struct kr_session *s, struct kr_item *it);
  * KR_EFORBIDDEN. The author of a RED item also sees its recipients.
  */
 enum kr_err reader_view(struct kr_session *s, struct kr_item *it, json_t **out);
+
+/*
+ * The item as s may have it in a bulk export (the `export` message, TAXII):
+ * KR_OK with *out a new reference, or KR_EFORBIDDEN. Stricter than
+ * reader_view(): published items only and never RED (policy_may_export()).
+ */
+enum kr_err reader_export_view(struct kr_session *s, struct kr_item *it, json_t **out);
+
+/*
+ * reader_export_view() for a reader that is not a websocket session (TAXII
+ * over HTTPS): r is built from the current directory snapshot (acl.h).
+ */
+enum kr_err reader_export_view_for(struct kr_server *srv, const struct kr_reader *r,
+                                   struct kr_item *it, json_t **out);
+
+/*
+ * Whether an item with this metadata is one r may have in bulk, without its
+ * content: for values derived from the set of items a reader may have
+ * (TAXII's date_added), so that they never depend on items it may not.
+ */
+bool reader_may_export_meta(struct kr_server *srv, const struct kr_reader *r,
+                            const struct kr_item_meta *meta);
 
 /*
  * A pending item as a moderator of its circle reviews it: KR_OK with *out a

@@ -13,7 +13,7 @@
 
 #include "deny_log.h"
 #include "dispatch.h"
-#include "feed.h"
+#include "http.h"
 #include "log.h"
 #include "reader.h"
 #include "session.h"
@@ -143,13 +143,18 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 		session_destroy(s);
 		return 0;
 	case LWS_CALLBACK_HTTP:
-		return s ? feed_http(wsi, srv, &s->http, (const char *)in) : -1;
+		return s ? http_request(wsi, srv, &s->http, (const char *)in) : -1;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		return s ? feed_http_writeable(wsi, &s->http) : -1;
+		return s ? http_writeable(wsi, &s->http) : -1;
+	case LWS_CALLBACK_HTTP_BODY:
+		return 0; /* no route takes a body: it is refused (405) and dropped */
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		lws_callback_on_writable(wsi); /* the refusal waits for the body's end */
+		return 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 		if (s)
-			feed_http_clear(&s->http);
+			http_clear(&s->http);
 		break;
 	default:
 		break;
@@ -286,6 +291,12 @@ static void reload_config(struct kr_server *srv, const char *path)
 	srv->cfg->log_level = fresh.log_level;
 	fresh.log_level = NULL;
 	kr_log_set_level((enum kr_log_level)kr_log_level_parse(srv->cfg->log_level));
+	free(srv->cfg->geoip_city);
+	srv->cfg->geoip_city = fresh.geoip_city;
+	fresh.geoip_city = NULL;
+	free(srv->cfg->geoip_asn);
+	srv->cfg->geoip_asn = fresh.geoip_asn;
+	fresh.geoip_asn = NULL;
 	config_free(&fresh);
 	kr_log(KR_LOG_INFO, "SIGHUP: reloaded %s", path);
 }
@@ -326,6 +337,12 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	srv.data_version = store_data_version(st);
 	if (store_meta_get(st, "tls_epoch", &srv.tls_epoch) != KR_OK)
 		srv.tls_epoch = 0;
+	srv.geoip = geoip_new();
+	if (!srv.geoip) {
+		kr_log(KR_LOG_ERROR, "cannot start: out of memory");
+		goto out;
+	}
+	geoip_configure(srv.geoip, cfg->geoip_city, cfg->geoip_asn, false);
 	if (!cfg->tls)
 		kr_log(KR_LOG_WARN, "TLS is off (tls = off): tokens and reports cross the network "
 		                    "in clear; use this only behind a TLS-terminating proxy");
@@ -354,6 +371,7 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 		if (*reload) {
 			*reload = 0;
 			reload_config(&srv, config_path);
+			geoip_configure(srv.geoip, cfg->geoip_city, cfg->geoip_asn, true);
 			server_directory_changed(&srv); /* circle policies too */
 			reload_tls(&srv, "SIGHUP");
 		}
@@ -369,5 +387,6 @@ out:
 		lws_context_destroy(srv.ctx);
 	acl_free(srv.acl);
 	free(srv.held.items);
+	geoip_free(srv.geoip);
 	return rc;
 }

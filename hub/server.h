@@ -13,6 +13,7 @@
 
 #include "acl.h"
 #include "config.h"
+#include "geoip.h"
 #include "store.h"
 
 struct kr_session;
@@ -34,7 +35,9 @@ struct kr_server {
 	size_t n_sessions;
 	int64_t data_version;
 	lws_sorted_usec_list_t poll_sul;
-	uint64_t denials;               /* deliveries refused by the gate at send time */
+	uint64_t denials; /* deliveries refused by the gate at send time */
+	/* The MaxMind databases (geoip.h); reopened on SIGHUP. */
+	struct kr_geoip *geoip;
 	void *ssl_ctx;                  /* the vhost's SSL_CTX (NULL with tls = off) */
 	int64_t tls_epoch;              /* meta 'tls_epoch' last acted on */
 	struct kr_held held;            /* txn.h */
@@ -46,7 +49,7 @@ struct kr_server {
  * Serve until *stop becomes non-zero (set by a signal handler). *reload is
  * set by SIGHUP: the reloadable settings of config_path (may be NULL) are
  * read again. Returns 0 on a clean stop, non-zero when the server could not
- * start (the reason is logged).
+ * start (the reason is logged). SIGHUP also reopens the GeoIP databases.
  */
 int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *st,
                volatile sig_atomic_t *stop, volatile sig_atomic_t *reload);

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "kr_error.h"
-#include "feed.h"
+#include "http.h"
 #include "filter.h"
 #include "outq.h"
 #include "policy.h"
@@ -59,7 +59,7 @@ struct kr_session {
 
 	struct kr_sub sub;
 
-	struct kr_http_reply http; /* plain HTTP requests (the public feed) */
+	struct kr_http_reply http; /* plain HTTP requests (http.c) */
 };
 
 /* Attach a freshly connected session to the server. */

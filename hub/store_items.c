@@ -591,3 +591,52 @@ enum kr_err store_items_with_indicator(struct kr_store *st, const char *type, co
 	sqlite3_bind_int(s, 3, limit);
 	return each_item(st, s, cb, ud, NULL);
 }
+
+enum kr_err store_item_stamps(struct kr_store *st, int64_t circle_id, int64_t after,
+                              store_stamp_cb cb, void *ud)
+{
+	static const char sql[] =
+	    "SELECT cursor, tlp, kind, author_user_id, author_org_id, created_at, "
+	    "forwarded_from IS NOT NULL, created FROM items "
+	    "WHERE circle_id = ?1 AND cursor > ?2 AND status = 'published' ORDER BY cursor";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	enum kr_err rc = KR_OK;
+	int src;
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_int64(s, 1, circle_id);
+	sqlite3_bind_int64(s, 2, after);
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		struct kr_item_stamp row = {0};
+		int64_t *recipients = NULL;
+		int stop;
+
+		row.cursor = sqlite3_column_int64(s, 0);
+		row.meta = (struct kr_item_meta){
+		    .tlp = kr_tlp_parse(col_text(s, 1)),
+		    .status = KR_STATUS_PUBLISHED,
+		    .kind = kr_kind_parse(col_text(s, 2)),
+		    .circle_id = circle_id,
+		    .author_user_id = sqlite3_column_int64(s, 3),
+		    .author_org_id = sqlite3_column_int64(s, 4),
+		    .created_at = sqlite3_column_int64(s, 5),
+		    .forwarded = sqlite3_column_int(s, 6) != 0,
+		};
+		row.created = col_text(s, 7);
+		if (row.meta.tlp == KR_TLP_RED) {
+			rc = load_recipients(st, row.cursor, &recipients, &row.meta.n_recipients);
+			if (rc != KR_OK)
+				break;
+			row.meta.recipients = recipients;
+		}
+		stop = cb(ud, &row);
+		free(recipients);
+		if (stop)
+			break;
+	}
+	if (rc == KR_OK && src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = store_err(st, src);
+	sqlite3_reset(s);
+	return rc;
+}

@@ -112,4 +112,24 @@ enum kr_err store_items_latest(struct kr_store *st, int64_t circle_id, int limit
 enum kr_err store_items_with_indicator(struct kr_store *st, const char *type, const char *value,
                                        int limit, store_item_cb cb, void *ud);
 
+/*
+ * What the gate needs to know about a published item, and the creation
+ * time readers see (`created`, as stored), without building the item.
+ */
+struct kr_item_stamp {
+	int64_t cursor;
+	const char *created;      /* borrowed for the callback */
+	struct kr_item_meta meta; /* recipients borrowed for the callback */
+};
+
+/*
+ * Published items of one circle with cursor > after, in cursor order, as
+ * stamps handed to cb (0: continue, non-zero: stop). Cheap: no content is
+ * read. For values derived from what a reader may see (TAXII date_added);
+ * the caller asks reader.c about each.
+ */
+typedef int (*store_stamp_cb)(void *ud, const struct kr_item_stamp *st);
+enum kr_err store_item_stamps(struct kr_store *st, int64_t circle_id, int64_t after,
+                              store_stamp_cb cb, void *ud);
+
 #endif

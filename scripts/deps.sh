@@ -11,6 +11,10 @@ if [ "${1:-build}" = test ]; then
 	# independent websocket client of the wire tests; sqlite3 for
 	# integrity checks.
 	want="$want python3 python3-jsonschema python3-websockets sqlite3"
+	# clang and its runtime (libFuzzer): the fuzz harnesses of tests/fuzz.
+	want="$want clang libclang-rt-dev"
+	# tests/tools/make_mmdb.pl writes the GeoIP test databases.
+	want="$want perl libmaxmind-db-writer-perl"
 fi
 
 missing=""

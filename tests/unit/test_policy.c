@@ -156,6 +156,47 @@ static void test_read_table(void)
 	CHECK_EQ_INT(policy_may_read(NULL, NULL, NULL, NOW), NO);
 }
 
+/* Bulk export: what may be read, but only published items and never RED. */
+static const struct read_row export_rows[] = {
+    /*                                   auth col mem obs mod org rec out rem anon */
+    {KR_TLP_CLEAR, PUB, false, {OK, OK, OK, OK, OK, OK, OK, OK, OK, NO}},
+    {KR_TLP_CLEAR, PUB, true, {OK, OK, OK, OK, OK, OK, OK, OK, OK, OK}},
+    {KR_TLP_GREEN, PUB, false, {OK, OK, OK, OK, OK, OK, OK, NO, NO, NO}},
+    {KR_TLP_AMBER, PUB, false, {OK, OK, OK, OK, OK, OK, OK, NO, NO, NO}},
+    {KR_TLP_AMBER_STRICT, PUB, false, {OK, OK, OK, OK, OK, OK, OK, NO, NO, NO}},
+    {KR_TLP_RED, PUB, false, {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {KR_TLP_RED, PUB, true, {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {KR_TLP_CLEAR, KR_STATUS_PENDING, true, {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {KR_TLP_GREEN, KR_STATUS_REJECTED, false, {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {KR_TLP_GREEN, KR_STATUS_RETRACTED, false, {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {KR_TLP_NONE, PUB, true, {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+    {(enum kr_tlp)99, PUB, true, {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO}},
+};
+
+static void test_export_table(void)
+{
+	char name[128];
+
+	for (size_t i = 0; i < CHECK_N(export_rows); i++) {
+		const struct read_row *row = &export_rows[i];
+		struct kr_circle_policy *cp = policy(row->clear_public);
+		struct kr_item_meta it = meta(row->tlp, row->status);
+
+		for (int rel = 0; rel < REL_COUNT; rel++) {
+			struct kr_reader r = reader_for((enum rel)rel);
+
+			snprintf(name, sizeof(name), "export row %zu: %s %s", i,
+			         kr_tlp_name(row->tlp) ? kr_tlp_name(row->tlp) : "?",
+			         rel_names[rel]);
+			check_case(name);
+			CHECK_EQ_INT(policy_may_export(&r, &it, cp, NOW), row->want[rel]);
+		}
+		cpolicy_free(cp);
+	}
+	check_case(NULL);
+	CHECK_EQ_INT(policy_may_export(NULL, NULL, NULL, NOW), NO);
+}
+
 static void test_retention(void)
 {
 	struct kr_circle_policy *cp = policy(false);
@@ -385,6 +426,7 @@ int main(void)
 	test_sighting_table();
 	test_release_count();
 	test_read_table();
+	test_export_table();
 	test_retention();
 	test_forwarded_copy_never_public();
 	test_post_table();

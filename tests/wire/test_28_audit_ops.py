@@ -11,8 +11,8 @@ running `kairan-hub admin tls reload`) makes new connections see the new
 certificate while the hub process and its open connections carry on; a
 key that does not match is refused and the old certificate kept.
 
-Audit trail: admin commands, posts, moderation decisions, retractions and
-forwards each leave one entry, committed with the change, that names ids,
+Audit trail: admin commands, posts, moderation decisions, retractions,
+forwards and exports each leave one entry, committed with the change, that names ids,
 circle, kind, TLP and decision only (no title, body, indicator or
 organisation name appears anywhere in the trail); refusals are recorded,
 and a burst of identical refusals is one entry plus one summary with the
@@ -282,6 +282,7 @@ class AuditTest(HubTestCase):
             outsider.error({"type": "get", "item_id": posted["item_id"]}, "forbidden")
         author.error({"type": "post", "item": make_item(fx.circle, tlp="CLEAR")},
                      "not_allowed")
+        exported = peer.ok({"type": "export", "circle": fx.circle}, "export")["bundle"]
         rows = self.audit(start)
         by_action = {}
         for r in rows:
@@ -299,6 +300,11 @@ class AuditTest(HubTestCase):
                           for f in by_action["forward"]],
                          [(fwd["item_id"], posted["item_id"], fx.other)])
         self.assertEqual([r["subject"] for r in by_action["retract"]], [fwd["item_id"]])
+        reports = [o for o in exported["objects"] if o["type"] == "report"]
+        self.assertGreaterEqual(len(reports), 1)
+        self.assertEqual([(e["actor"], e["subject"], e["detail"]) for e in by_action["export"]],
+                         [(actors["peer"], fx.circle,
+                           {"format": "stix", "items": len(reports), "more": False})])
         denied = by_action["denied"]
         reads = [d for d in denied if d["detail"]["message"] == "get"]
         # The first refusal at once; the other 19 only counted so far.
