@@ -29,6 +29,8 @@ struct kr_config {
 	char *geoip_city; /* GeoIP2/GeoLite2 City or Country .mmdb, or NULL */
 	char *geoip_asn;  /* GeoLite2 ASN .mmdb, or NULL */
 	int64_t audit_denial_window_s;
+	char *metrics_token; /* NULL: /metrics answers loopback clients only */
+	bool metrics_local;  /* loopback clients need no token */
 };
 
 /* Fill cfg with the defaults of the settings table. */

@@ -56,6 +56,7 @@ void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
 
 	rc = kr_envelope_parse(buf, len, &env, idbuf, err, sizeof(err));
 	if (rc != KR_OK) {
+		counters_add(&s->srv->metrics.in, "invalid", 1);
 		session_error(s, env.id, rc, err);
 		return;
 	}
@@ -64,6 +65,7 @@ void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
 	if (s->closing) /* the change just read revoked this session, or it expired */
 		goto out;
 	e = lookup(env.type);
+	counters_add(&s->srv->metrics.in, e ? e->type : "unknown", 1);
 	if (!e) {
 		snprintf(err, sizeof(err), "unknown message type '%.64s'", env.type);
 		rc = KR_ETYPE;

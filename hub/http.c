@@ -9,6 +9,7 @@
 
 #include "feed.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "proto.h"
 #include "server.h"
 #include "taxii.h"
@@ -21,6 +22,7 @@ static const struct {
 } routes[] = {
     {"/feed/", feed_http},
     {"/taxii2/", taxii_http},
+    {"/metrics", metrics_http},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

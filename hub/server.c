@@ -128,6 +128,7 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 		return 0;
 	case LWS_CALLBACK_ESTABLISHED:
 		session_init(s, srv, wsi);
+		srv->metrics.connections++;
 		lws_sul_schedule(srv->ctx, 0, &s->auth_sul, auth_deadline,
 		                 srv->cfg->auth_timeout_ms * LWS_US_PER_MS);
 		kr_log(KR_LOG_DEBUG, "session %s: connected", s->peer);
@@ -335,6 +336,7 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 		return 1;
 	}
 	srv.data_version = store_data_version(st);
+	srv.start_time = (double)time(NULL);
 	if (store_meta_get(st, "tls_epoch", &srv.tls_epoch) != KR_OK)
 		srv.tls_epoch = 0;
 	srv.geoip = geoip_new();

@@ -13,6 +13,7 @@
 
 #include "acl.h"
 #include "config.h"
+#include "metrics.h"
 #include "geoip.h"
 #include "store.h"
 
@@ -43,6 +44,8 @@ struct kr_server {
 	struct kr_held held;            /* txn.h */
 	struct kr_denials *denials_log; /* repeated refusals, counted (denials.h) */
 	lws_sorted_usec_list_t denials_sul;
+	struct kr_metrics metrics; /* metrics.h; served at /metrics */
+	double start_time;         /* epoch seconds */
 };
 
 /*

@@ -58,6 +58,7 @@ void session_reply(struct kr_session *s, json_t *msg)
 	size_t len;
 	char *buf = msg ? kr_msg_dump(msg, LWS_PRE, &len) : NULL;
 
+	counters_add(&s->srv->metrics.out, json_string_value(json_object_get(msg, "type")), 1);
 	json_decref(msg);
 	if (!buf || !outq_push_frame(&s->q, buf, len)) {
 		kr_log(KR_LOG_ERROR, "session %s: out of memory queueing a reply; closing",
@@ -73,6 +74,7 @@ void session_reply(struct kr_session *s, json_t *msg)
 
 void session_error(struct kr_session *s, const char *ref, enum kr_err e, const char *message)
 {
+	counters_add(&s->srv->metrics.errors, kr_err_code(e), 1);
 	session_reply(s, kr_msg_error(ref, e, message));
 }
 

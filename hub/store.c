@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/rand.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "migrations.h"
 
 #define STMT_CACHE 64
@@ -26,7 +28,17 @@ struct kr_store {
 	struct stmt_slot cache[STMT_CACHE];
 	int depth;      /* store_begin() nesting: 0 none, 1 a transaction, >1 savepoints */
 	bool last_full; /* the last failure was a full disk */
+	struct timespec tx_start;
+	struct kr_hist writes; /* write transactions, BEGIN to COMMIT (metrics.h) */
 };
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
 
 static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
@@ -200,6 +212,7 @@ enum kr_err store_begin(struct kr_store *st)
 		return KR_EINTERNAL; /* a transaction not opened here */
 	if (st->depth == 0) {
 		st->last_full = false;
+		clock_gettime(CLOCK_MONOTONIC, &st->tx_start);
 		rc = exec_tx(st, "BEGIN IMMEDIATE");
 	} else {
 		snprintf(sql, sizeof(sql), "SAVEPOINT kr_%d", st->depth);
@@ -228,6 +241,7 @@ enum kr_err store_commit(struct kr_store *st)
 	}
 	st->depth = 0;
 	rc = exec_tx(st, "COMMIT");
+	hist_observe(&st->writes, since(&st->tx_start));
 	if (rc != KR_OK) {
 		kr_log(KR_LOG_ERROR, "store: commit failed: %s", sqlite3_errmsg(st->db));
 		if (!sqlite3_get_autocommit(st->db))
@@ -255,6 +269,11 @@ void store_rollback(struct kr_store *st)
 bool store_in_transaction(struct kr_store *st)
 {
 	return st->depth > 0;
+}
+
+const struct kr_hist *store_write_latency(struct kr_store *st)
+{
+	return &st->writes;
 }
 
 bool store_last_full(struct kr_store *st)

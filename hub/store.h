@@ -56,6 +56,10 @@ void store_rollback(struct kr_store *st);
 /* True while a store_begin() is open. */
 bool store_in_transaction(struct kr_store *st);
 
+struct kr_hist;
+/* How long write transactions took, BEGIN to COMMIT (for /metrics). */
+const struct kr_hist *store_write_latency(struct kr_store *st);
+
 /* True when the last failure of the store was a full disk (SQLITE_FULL,
  * ENOSPC, EFBIG, EDQUOT): nothing was stored, and space must be freed. */
 bool store_last_full(struct kr_store *st);

@@ -28,6 +28,13 @@ mode 0600. The hub creates its data directory, store files and key
 owner-only, and refuses to start, naming the path and the chmod that fixes
 it, when the data directory, the store or the TLS key is open to group or
 others.
+
+Metrics: GET /metrics answers loopback clients in the Prometheus text
+format -- connections, messages in and out by type, errors and denials,
+queue depths, the store's write latency histogram, audit entries -- and
+its counters move with the traffic; with metrics_local off it wants the
+configured metrics_token (403 without it or with a wrong one), and
+--print-config never shows the token.
 """
 import hashlib
 import json
@@ -512,6 +519,96 @@ class OpsTest(HubTestCase):
         # Fixed: it starts and serves what it stored.
         hub.start()
         self.assertEqual(len(hub.client(fx.token["peer"]).history(fx.circle)["items"]), 1)
+
+
+def metrics_get(hub, token=None):
+    """GET /metrics (status, content type, {sample: value})."""
+    import http.client
+    conn = http.client.HTTPSConnection(harness.HOST, hub.port, timeout=5,
+                                       context=hub.ssl_context())
+    try:
+        conn.request("GET", "/metrics",
+                     headers={"Authorization": f"Bearer {token}"} if token else {})
+        resp = conn.getresponse()
+        body = resp.read().decode("utf-8")
+        samples = {}
+        if resp.status == 200:
+            for line in body.splitlines():
+                if line and not line.startswith("#"):
+                    name, value = line.rsplit(" ", 1)
+                    samples[name] = float(value)
+        return resp.status, resp.getheader("Content-Type"), samples
+    finally:
+        conn.close()
+
+
+class MetricsTest(HubTestCase):
+    TOKEN = "m3tr1cs-" + "0123456789abcdef" * 3
+
+    def test_local_metrics_follow_traffic(self):
+        hub = self.start_hub()
+        fx = setup_two_circles(hub, suffix="-mt")
+        status, ctype, before = metrics_get(hub)
+        self.assertEqual((status, ctype), (200, "text/plain; version=0.0.4; charset=utf-8"))
+        author, peer = hub.client(fx.token["author"]), hub.client(fx.token["peer"])
+        outsider = hub.client(fx.token["outsider"])
+        peer.subscribe([fx.circle])
+        posted = [author.post(make_item(fx.circle)) for _ in range(3)]
+        for p in posted:
+            self.assertEqual(peer.deliver()["id"], p["item_id"])
+        outsider.error({"type": "get", "item_id": posted[0]["item_id"]}, "forbidden")
+        outsider.error({"type": "no_such_type"}, "unknown_type")
+        status, _, after = metrics_get(hub)
+        self.assertEqual(status, 200)
+
+        def delta(name):
+            return after.get(name, 0) - before.get(name, 0)
+        self.assertEqual(after["kairan_connections"], 3)
+        self.assertEqual(after["kairan_connections_authenticated"], 3)
+        self.assertEqual(after["kairan_subscribers"], 1)
+        self.assertEqual(delta('kairan_messages_in_total{type="post"}'), 3)
+        self.assertEqual(delta('kairan_messages_in_total{type="unknown"}'), 1)
+        self.assertEqual(delta('kairan_messages_out_total{type="posted"}'), 3)
+        self.assertEqual(delta('kairan_items_delivered_total'), 3)
+        self.assertEqual(delta('kairan_errors_total{code="forbidden"}'), 1)
+        self.assertEqual(delta('kairan_denials_total'), 1)
+        self.assertGreaterEqual(delta("kairan_store_write_seconds_count"), 3)
+        self.assertEqual(after['kairan_store_write_seconds_bucket{le="+Inf"}'],
+                         after["kairan_store_write_seconds_count"])
+        self.assertGreaterEqual(delta("kairan_audit_entries"), 4)  # 3 posts, 1 denial
+        self.assertIn("kairan_queue_messages", after)
+        self.assertIn("kairan_queue_max_messages", after)
+        # Nothing in it names a user, an organisation or an item.
+        import http.client
+        conn = http.client.HTTPSConnection(harness.HOST, hub.port, timeout=5,
+                                           context=hub.ssl_context())
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+        conn.close()
+        for name in list(fx.user.values()) + [fx.author_org, fx.circle, posted[0]["item_id"]]:
+            self.assertNotIn(name, text)
+
+    def test_token_when_not_local(self):
+        hub = self.start_hub(config={"metrics_local": "off", "metrics_token": self.TOKEN})
+        self.assertEqual(metrics_get(hub)[0], 403)
+        self.assertEqual(metrics_get(hub, "wrong-" + self.TOKEN)[0], 403)
+        self.assertEqual(metrics_get(hub, self.TOKEN[:-1])[0], 403)
+        status, _, samples = metrics_get(hub, self.TOKEN)
+        self.assertEqual(status, 200)
+        self.assertEqual(samples["kairan_connections"], 0)
+        # The token never shows in --print-config, and short ones are refused.
+        p = subprocess.run([harness.hub_binary(), "--print-config", "--config", hub.config_path],
+                           capture_output=True, text=True, timeout=30, env=harness.child_env())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn(self.TOKEN, p.stdout)
+        self.assertIn("# metrics_token = (set; not shown)", p.stdout)
+        short = os.path.join(hub.tmp, "short.conf")
+        with open(short, "w") as f:
+            f.write("metrics_token = tooshort\n")
+        p = subprocess.run([harness.hub_binary(), "--print-config", "--config", short],
+                           capture_output=True, text=True, timeout=30, env=harness.child_env())
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("metrics_token: use at least 32 characters", p.stderr)
 
 
 if __name__ == "__main__":
