@@ -50,6 +50,9 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* Over a file size limit (RLIMIT_FSIZE) writes fail with EFBIG and the
+	 * store reports a full disk, as with ENOSPC, instead of the hub dying. */
+	sigaction(SIGXFSZ, &sa, NULL);
 }
 
 static void usage(FILE *out)

@@ -180,13 +180,19 @@ sqlite3 *store_db(struct kr_store *st)
 	return st->db;
 }
 
-/* Remember whether a failing result code means the disk is full. */
-static void note_result(struct kr_store *st, int rc)
+/* Remember whether a failing result code means the disk is full. SQLite
+ * reports ENOSPC as SQLITE_FULL, but a write over the file size limit
+ * (EFBIG) or quota (EDQUOT) as SQLITE_IOERR_WRITE, and does not always
+ * keep the errno: errno_after is errno read right after the failing call
+ * (successful system calls leave it alone), used when SQLite has none. */
+static void note_result(struct kr_store *st, int rc, int errno_after)
 {
 	int sys = sqlite3_system_errno(st->db);
 
 	if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return;
+	if (sys == 0)
+		sys = errno_after;
 	st->last_full = (rc & 0xff) == SQLITE_FULL ||
 	                ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG
 #ifdef EDQUOT
@@ -197,9 +203,12 @@ static void note_result(struct kr_store *st, int rc)
 
 static enum kr_err exec_tx(struct kr_store *st, const char *sql)
 {
-	int rc = exec(st->db, sql, NULL, 0);
+	int rc, e;
 
-	note_result(st, rc == SQLITE_OK ? rc : sqlite3_extended_errcode(st->db));
+	errno = 0;
+	rc = exec(st->db, sql, NULL, 0);
+	e = errno;
+	note_result(st, rc == SQLITE_OK ? rc : sqlite3_extended_errcode(st->db), e);
 	return rc == SQLITE_OK ? KR_OK : KR_EINTERNAL;
 }
 
@@ -243,7 +252,8 @@ enum kr_err store_commit(struct kr_store *st)
 	rc = exec_tx(st, "COMMIT");
 	hist_observe(&st->writes, since(&st->tx_start));
 	if (rc != KR_OK) {
-		kr_log(KR_LOG_ERROR, "store: commit failed: %s", sqlite3_errmsg(st->db));
+		kr_log(KR_LOG_ERROR, "store: commit failed: %s%s", sqlite3_errmsg(st->db),
+		       st->last_full ? " (the disk is full)" : "");
 		if (!sqlite3_get_autocommit(st->db))
 			exec(st->db, "ROLLBACK", NULL, 0);
 	}
@@ -283,7 +293,7 @@ bool store_last_full(struct kr_store *st)
 
 enum kr_err store_err(struct kr_store *st, int rc)
 {
-	note_result(st, rc);
+	note_result(st, rc, errno);
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
