@@ -59,6 +59,21 @@ static const struct setting settings[] = {
      "bearer token for GET /metrics from other hosts (at least 32 characters); unset: none"},
     {"metrics_local", SET_BOOL, OFF(metrics_local), "on", 0, 0, false,
      "GET /metrics from 127.0.0.1 or ::1 needs no token (off behind a local proxy)"},
+    {"max_connections_per_ip", SET_INT, OFF(max_connections_per_ip), "256", 1, 1000000, true,
+     "websocket connections one client address may hold; more get too_many_connections"},
+    {"rate_user_per_s", SET_INT, OFF(rate_user_per_s), "1000", 0, 1000000, true,
+     "messages per second one user may send, over all its connections (0: no limit)"},
+    {"rate_user_burst", SET_INT, OFF(rate_user_burst), "10000", 1, 1000000, true,
+     "messages a user may send at once before rate_user_per_s applies"},
+    {"rate_ip_per_s", SET_INT, OFF(rate_ip_per_s), "0", 0, 1000000, true,
+     "messages per second one client address may send (0: no limit; behind a reverse "
+     "proxy every client has the proxy's address)"},
+    {"rate_ip_burst", SET_INT, OFF(rate_ip_burst), "2000", 1, 1000000, true,
+     "messages an address may send at once before rate_ip_per_s applies"},
+    {"frame_timeout_ms", SET_INT, OFF(frame_timeout_ms), "10000", 100, 600000, true,
+     "a message that was begun must be complete within this time"},
+    {"handshake_timeout_s", SET_INT, OFF(handshake_timeout_s), "10", 1, 300, false,
+     "a connection must finish its TLS handshake and websocket upgrade within this time"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -7,6 +7,7 @@
 
 #include "deny_log.h"
 #include "handlers.h"
+#include "throttle.h"
 #include "log.h"
 #include "server.h"
 
@@ -52,9 +53,16 @@ void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
 	const struct kr_dispatch_entry *e;
 	char idbuf[KR_ID_MAX + 1];
 	char err[256] = "";
+	bool allowed = throttle_message(s); /* every frame pays, even malformed ones */
 	enum kr_err rc;
 
 	rc = kr_envelope_parse(buf, len, &env, idbuf, err, sizeof(err));
+	if (rc == KR_OK && !allowed) {
+		counters_add(&s->srv->metrics.in, "too_fast", 1);
+		session_error(s, env.id, KR_ETOOFAST,
+		              "you are sending messages too fast; slow down");
+		goto out;
+	}
 	if (rc != KR_OK) {
 		counters_add(&s->srv->metrics.in, "invalid", 1);
 		session_error(s, env.id, rc, err);

@@ -13,6 +13,7 @@
 
 #include "deny_log.h"
 #include "dispatch.h"
+#include "throttle.h"
 #include "http.h"
 #include "log.h"
 #include "reader.h"
@@ -68,8 +69,11 @@ static void on_receive(struct kr_session *s, const void *in, size_t len)
 		s->rx_too_large = true;
 		s->rx_len = 0;
 	}
-	if (!lws_is_final_fragment(s->wsi) || lws_remaining_packet_payload(s->wsi) > 0)
+	if (!lws_is_final_fragment(s->wsi) || lws_remaining_packet_payload(s->wsi) > 0) {
+		throttle_frame(s, false);
 		return;
+	}
+	throttle_frame(s, true);
 	if (s->rx_too_large) {
 		snprintf(msg, sizeof(msg), "message exceeds max_frame_bytes (%lld)",
 		         (long long)s->srv->cfg->max_frame_bytes);
@@ -129,6 +133,8 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 	case LWS_CALLBACK_ESTABLISHED:
 		session_init(s, srv, wsi);
 		srv->metrics.connections++;
+		if (!throttle_connection(s))
+			return 0;
 		lws_sul_schedule(srv->ctx, 0, &s->auth_sul, auth_deadline,
 		                 srv->cfg->auth_timeout_ms * LWS_US_PER_MS);
 		kr_log(KR_LOG_DEBUG, "session %s: connected", s->peer);
@@ -288,6 +294,13 @@ static void reload_config(struct kr_server *srv, const char *path)
 	srv->cfg->queue_max_bytes = fresh.queue_max_bytes;
 	srv->cfg->auth_timeout_ms = fresh.auth_timeout_ms;
 	srv->cfg->history_max = fresh.history_max;
+	srv->cfg->max_connections_per_ip = fresh.max_connections_per_ip;
+	srv->cfg->rate_user_per_s = fresh.rate_user_per_s;
+	srv->cfg->rate_user_burst = fresh.rate_user_burst;
+	srv->cfg->rate_ip_per_s = fresh.rate_ip_per_s;
+	srv->cfg->rate_ip_burst = fresh.rate_ip_burst;
+	srv->cfg->frame_timeout_ms = fresh.frame_timeout_ms;
+	throttle_reload(srv);
 	free(srv->cfg->log_level);
 	srv->cfg->log_level = fresh.log_level;
 	fresh.log_level = NULL;
@@ -312,6 +325,11 @@ static int create_context(struct kr_server *srv, const char *cert, const char *k
 	info.protocols = protocols;
 	info.user = srv;
 	info.retry_and_idle_policy = &keepalive;
+	/* TLS handshake and websocket upgrade must be done within this; a
+	 * connection that sends nothing at all is held to it by the idle
+	 * timeout of its header table (10 s by default). */
+	info.timeout_secs = (unsigned int)srv->cfg->handshake_timeout_s;
+	info.timeout_secs_ah_idle = (unsigned int)srv->cfg->handshake_timeout_s;
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	if (srv->cfg->tls) {
 		info.ssl_cert_filepath = cert;
@@ -337,6 +355,10 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	}
 	srv.data_version = store_data_version(st);
 	srv.start_time = (double)time(NULL);
+	if (!throttle_start(&srv)) {
+		kr_log(KR_LOG_ERROR, "cannot start: out of memory");
+		goto out;
+	}
 	if (store_meta_get(st, "tls_epoch", &srv.tls_epoch) != KR_OK)
 		srv.tls_epoch = 0;
 	srv.geoip = geoip_new();
@@ -389,6 +411,7 @@ out:
 		lws_context_destroy(srv.ctx);
 	acl_free(srv.acl);
 	free(srv.held.items);
+	throttle_stop(&srv);
 	geoip_free(srv.geoip);
 	return rc;
 }

@@ -20,6 +20,7 @@
 struct kr_session;
 struct kr_item;
 struct kr_denials;
+struct kr_rate_table;
 
 /* Live pushes held until the transaction of a change commits (txn.h). */
 struct kr_held {
@@ -44,8 +45,9 @@ struct kr_server {
 	struct kr_held held;            /* txn.h */
 	struct kr_denials *denials_log; /* repeated refusals, counted (denials.h) */
 	lws_sorted_usec_list_t denials_sul;
-	struct kr_metrics metrics; /* metrics.h; served at /metrics */
-	double start_time;         /* epoch seconds */
+	struct kr_metrics metrics;                 /* metrics.h; served at /metrics */
+	struct kr_rate_table *rate_user, *rate_ip; /* throttle.h */
+	double start_time;                         /* epoch seconds */
 };
 
 /*

@@ -32,6 +32,7 @@ void session_destroy(struct kr_session *s)
 	if (!srv)
 		return;
 	lws_sul_cancel(&s->auth_sul);
+	lws_sul_cancel(&s->frame_sul);
 	if (s->prev)
 		s->prev->next = s->next;
 	else

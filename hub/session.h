@@ -48,6 +48,8 @@ struct kr_session {
 	struct kr_reader reader;           /* points into memberships */
 	lws_sorted_usec_list_t auth_sul;
 	int auth_failures;
+	lws_sorted_usec_list_t frame_sul; /* deadline of a message begun (throttle.h) */
+	bool rx_open;                     /* a message is partly received */
 
 	char *rx; /* reassembly buffer for fragmented messages */
 	size_t rx_len, rx_cap;

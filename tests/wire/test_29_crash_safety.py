@@ -16,9 +16,22 @@ hub's storage is full; nothing was stored"; the hub keeps running and
 serving reads (history, get, live subscribers); nothing acknowledged is
 lost; after space is freed posting works again, integrity_check is ok and
 the audit trail verifies.
+
+Limits: a client that connects and never sends (or stops half-way through
+the TLS handshake, the upgrade request, or a websocket frame) cannot tie up
+the hub: others are served meanwhile, and it is dropped at its deadline --
+handshake_timeout_s, auth_timeout_ms (auth_required), frame_timeout_ms
+(timeout). An address holding max_connections_per_ip connections gets
+too_many_connections for one more; messages beyond a user's or an
+address's token bucket get too_fast (with the request's ref), the others
+go on.
 """
+import asyncio
 import os
 import resource
+import socket
+import ssl
+import struct
 import shutil
 import subprocess
 import tempfile
@@ -260,6 +273,136 @@ class FullDiskTest(HubTestCase):
         print(f"\n  {how}: {len(acked) - 6} posts of 35 KB fitted after the disk was filled, "
               f"then `{FULL_MESSAGE}`; all {len(acked)} acknowledged posts kept",
               flush=True)
+
+
+def closed_within(sock, timeout):
+    """Seconds until the peer closes sock (reads give EOF or a reset), or None."""
+    t0 = time.monotonic()
+    sock.settimeout(0.2)
+    while time.monotonic() - t0 < timeout:
+        try:
+            if sock.recv(4096) == b"":
+                return time.monotonic() - t0
+        except socket.timeout:
+            continue
+        except (ConnectionError, ssl.SSLError, OSError):
+            return time.monotonic() - t0
+    return None
+
+
+class LimitsTest(HubTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.hub = cls.start_class_hub(config={
+            "handshake_timeout_s": 2, "auth_timeout_ms": 1500, "frame_timeout_ms": 1000,
+            "max_connections_per_ip": 6, "rate_user_per_s": 10, "rate_user_burst": 20,
+            "rate_ip_per_s": 0})
+        cls.fx = setup_two_circles(cls.hub, suffix="-lim")
+
+    def served_meanwhile(self):
+        """A round trip for a well-behaved client, in seconds."""
+        c = self.hub.client(self.fx.token["peer"], label="meanwhile")
+        t0 = time.monotonic()
+        self.assertEqual(c.whoami()["user"], self.fx.user["peer"])
+        took = time.monotonic() - t0
+        c.close()
+        return took
+
+    def test_silent_and_stalled_clients_are_dropped(self):
+        hub = self.hub
+        steady = hub.client(self.fx.token["observer"], label="steady")   # quiet, but upgraded
+        tls = ssl.create_default_context(cafile=hub.ca)
+        raw = socket.create_connection((harness.HOST, hub.port))        # sends nothing
+        shaken = tls.wrap_socket(socket.create_connection((harness.HOST, hub.port)),
+                                 server_hostname="localhost")            # TLS, no request
+        half = tls.wrap_socket(socket.create_connection((harness.HOST, hub.port)),
+                               server_hostname="localhost")
+        half.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n")
+        for s in (raw, shaken, half):
+            self.addCleanup(s.close)
+        self.assertLess(self.served_meanwhile(), 1.0)
+        for name, s in (("silent TCP", raw), ("TLS only", shaken), ("half an upgrade", half)):
+            with self.subTest(client=name):
+                took = closed_within(s, 8)
+                self.assertIsNotNone(took, f"{name}: still open after 8 s")
+                self.assertLess(took, 6)
+        # A websocket that never authenticates: auth_required at its deadline.
+        idle = hub.client(label="never-auth")
+        t0 = time.monotonic()
+        self.assertTrue(idle.closed(timeout=4))
+        self.assertGreater(time.monotonic() - t0, 1.0)
+        self.assertEqual([m["code"] for m in idle.pending], ["auth_required"])
+        # The handshake deadline is for handshakes: a quiet websocket stays.
+        self.assertEqual(steady.whoami()["user"], self.fx.user["observer"])
+
+    def test_half_a_frame_then_silence(self):
+        hub, fx = self.hub, self.fx
+        c = hub.client(fx.token["author"], label="half-frame")
+        # A masked text frame announcing 100 bytes; only 10 are sent.
+        mask = b"\x01\x02\x03\x04"
+        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(b'{"type":"w'))
+        c.ws.transport.write(struct.pack("!BB", 0x81, 0x80 | 100) + mask + payload)
+        c._run(asyncio.sleep(0.1))
+        self.assertLess(self.served_meanwhile(), 1.0)
+        t0 = time.monotonic()
+        self.assertTrue(c.closed(timeout=6), "a half-sent frame kept the connection open")
+        took = time.monotonic() - t0
+        self.assertLess(took, 4)
+        self.assertEqual([(m["code"], m["ref"]) for m in c.pending], [("timeout", None)])
+        self.assertLess(self.served_meanwhile(), 1.0)
+
+    def test_connections_per_address(self):
+        hub, fx = self.hub, self.fx
+        held = [hub.client(fx.token["observer"], label=f"held-{i}") for i in range(6)]
+        extra = hub.client(label="one-too-many")
+        self.assertTrue(extra.closed(timeout=3))
+        self.assertEqual([m["code"] for m in extra.pending], ["too_many_connections"])
+        self.assertEqual(held[0].whoami()["user"], fx.user["observer"])
+        held.pop().close()
+        def room():
+            c = hub.client(label="after-one-left")
+            try:
+                return c.whoami is not None and not c.closed(timeout=0.3)
+            finally:
+                c.close()
+        wait_until(room, 3, what="a connection allowed again")
+        for c in held:
+            c.close()
+
+    def test_user_message_rate(self):
+        hub, fx = self.hub, self.fx
+        fast = hub.client(fx.token["colleague"], label="fast")
+        other = hub.client(fx.token["moderator"], label="other")
+        for n in range(50):
+            fast.send({"type": "whoami", "id": f"w{n}"})
+        replies = [fast.recv() for _ in range(50)]
+        ok = [r["ref"] for r in replies if r["type"] == "whoami"]
+        refused = [r for r in replies if r["type"] == "error"]
+        self.assertTrue(20 <= len(ok) <= 23, len(ok))
+        self.assertEqual({r["code"] for r in refused}, {"too_fast"})
+        self.assertEqual(sorted(ok + [r["ref"] for r in refused]),
+                         sorted(f"w{n}" for n in range(50)))
+        # Another user is not held back, and the fast one may go on after a while.
+        self.assertEqual(other.whoami()["user"], fx.user["moderator"])
+        time.sleep(0.5)
+        self.assertEqual(fast.whoami()["user"], fx.user["colleague"])
+
+
+class AddressRateTest(HubTestCase):
+    def test_address_message_rate(self):
+        hub = self.start_hub(config={"rate_ip_per_s": 10, "rate_ip_burst": 20,
+                                     "rate_user_per_s": 0})
+        fx = setup_two_circles(hub, suffix="-ip")
+        time.sleep(2.1)   # the setup's own requests drew on the address's bucket
+        a, b = hub.client(fx.token["author"], label="a"), hub.client(fx.token["peer"], label="b")
+        for n in range(20):
+            a.send({"type": "whoami", "id": f"a{n}"})
+            b.send({"type": "whoami", "id": f"b{n}"})
+        replies = [a.recv() for _ in range(20)] + [b.recv() for _ in range(20)]
+        ok = sum(r["type"] == "whoami" for r in replies)
+        # Two users from one address share its bucket (the two auth messages too).
+        self.assertTrue(17 <= ok <= 20, ok)
+        self.assertEqual({r["code"] for r in replies if r["type"] == "error"}, {"too_fast"})
 
 
 if __name__ == "__main__":
