@@ -162,7 +162,7 @@ bool cli_parse_uint(const char *s, json_int_t *v)
 
 void cli_print_json(const json_t *v)
 {
-	json_dumpf(v, stdout, JSON_INDENT(2));
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	fputc('\n', stdout);
 }
 

@@ -211,11 +211,15 @@ void cli_print_text(FILE *f, const char *s, bool oneline);
 /*
  * An item as readers see it (PROTOCOL.md, "Item as readers see it"; item is
  * borrowed), for people on stdout: title, then one "label  value" line per
- * field present (id, TLP, circle, kind, an alert's severity, status, created,
- * pseudonym, profile, cursor, forwarded from, author organisation when a
- * moderator sees it, tags, recipients), the body, an alert's recommended
- * action, affected products and references (a section each, when given),
- * and the indicators. Every string goes through cli_print_text().
+ * field present (id, TLP, circle, kind, an alert's severity, a practice
+ * report's directive, industry, size band, readers and level, status,
+ * created, pseudonym, profile, cursor, forwarded from, author organisation
+ * when a moderator sees it, tags, recipients), the body, an alert's
+ * recommended action, affected products and references, a practice report's
+ * situation, steps, outcome and references (a section each, when given),
+ * and the indicators (each with its benign reason and validity window,
+ * "(expired)" by this machine's clock). Every string goes through
+ * cli_print_text().
  * (cli_item.c)
  */
 void cli_print_item(const json_t *item);

@@ -2,7 +2,11 @@
  * cli_item.c - one item for people (see cli_print_item() in cli.h), as
  * `kairan get` and `kairan moderate show` print it.
  */
+#include <stdint.h>
+#include <time.h>
+
 #include "cli.h"
+#include "indicator.h"
 
 /* One "label  value" line of an item, skipped when the value is absent. */
 static void item_field(const char *label, const json_t *v)
@@ -111,9 +115,74 @@ static void item_geo(const json_t *geo)
 	fputc(')', stdout);
 }
 
-/* The indicators as "  TYPE    ROLE      VALUE" lines, nothing when there are none. */
+/* Under an indicator, aligned with its value: "benign: REASON" and its
+ * validity window ("valid from A until B", "(expired)" once B has passed
+ * by this machine's clock). */
+static void indicator_notes(const json_t *ind, int64_t now)
+{
+	const char *benign = json_string_value(json_object_get(ind, "benign"));
+	const char *from = json_string_value(json_object_get(ind, "valid_from"));
+	const char *until = json_string_value(json_object_get(ind, "valid_until"));
+
+	if (benign) {
+		printf("%20s", "");
+		fputs("benign: ", stdout);
+		cli_print_text(stdout, benign, true);
+		fputc('\n', stdout);
+	}
+	if (from || until) {
+		printf("%20svalid", "");
+		if (from) {
+			fputs(" from ", stdout);
+			cli_print_text(stdout, from, true);
+		}
+		if (until) {
+			fputs(" until ", stdout);
+			cli_print_text(stdout, until, true);
+		}
+		fputs(kr_ind_expired(ind, now) ? " (expired)\n" : "\n", stdout);
+	}
+}
+
+/* A "label:" section with a text (newlines kept), nothing when absent or empty. */
+static void item_text(const char *label, const json_t *v)
+{
+	const char *text = json_string_value(v);
+
+	if (!text || !*text)
+		return;
+	printf("\n%s:\n", label);
+	cli_print_text(stdout, text, false);
+	fputc('\n', stdout);
+}
+
+/*
+ * A practice report's labels (directive, industry, size band, readers,
+ * level: lines among the item's fields) or its texts (situation, steps,
+ * outcome, references: sections after the body). Nothing for other kinds.
+ */
+static void item_practice_labels(const json_t *p)
+{
+	item_field("directive", json_object_get(p, "directive"));
+	item_field("industry", json_object_get(p, "industry"));
+	item_field("size band", json_object_get(p, "size_band"));
+	item_list("readers", json_object_get(p, "readers"));
+	item_field("level", json_object_get(p, "level"));
+}
+
+static void item_practice_texts(const json_t *p)
+{
+	item_text("situation", json_object_get(p, "situation"));
+	item_text("steps", json_object_get(p, "steps"));
+	item_text("outcome", json_object_get(p, "outcome"));
+	item_lines("references", json_object_get(p, "references"));
+}
+
+/* The indicators as "  TYPE    ROLE      VALUE" lines, each followed by its
+ * notes (benign, validity), nothing when there are none. */
 static void item_indicators(const json_t *inds)
 {
+	int64_t now = (int64_t)time(NULL);
 	const json_t *ind;
 	size_t i;
 
@@ -130,6 +199,7 @@ static void item_indicators(const json_t *inds)
 		cli_print_text(stdout, json_string_value(json_object_get(ind, "value")), true);
 		item_geo(json_object_get(ind, "geo"));
 		fputc('\n', stdout);
+		indicator_notes(ind, now);
 	}
 }
 
@@ -148,6 +218,7 @@ void cli_print_item(const json_t *item)
 	item_field("circle", json_object_get(item, "circle"));
 	item_field("kind", json_object_get(item, "kind"));
 	item_field("severity", json_object_get(json_object_get(item, "alert"), "severity"));
+	item_practice_labels(json_object_get(item, "practice"));
 	item_field("status", json_object_get(item, "status"));
 	item_field("created", json_object_get(item, "created"));
 	item_field("pseudonym", json_object_get(item, "pseudonym"));
@@ -161,6 +232,7 @@ void cli_print_item(const json_t *item)
 	cli_print_text(stdout, json_string_value(json_object_get(item, "body")), false);
 	fputc('\n', stdout);
 	item_alert(json_object_get(item, "alert"));
+	item_practice_texts(json_object_get(item, "practice"));
 	item_indicators(json_object_get(item, "indicators"));
 }
 

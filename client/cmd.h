@@ -13,6 +13,8 @@
  *	cmd_sight.c      sight, lookup
  *	cmd_export.c     export stix
  *	cmd_import.c     import stix
+ *	cmd_search.c     search
+ *	cmd_assess.c     assess (submit, mine, benchmark)
  */
 #ifndef KAIRAN_CMD_H
 #define KAIRAN_CMD_H
@@ -36,5 +38,7 @@ extern const struct cli_cmd cmd_sight;
 extern const struct cli_cmd cmd_lookup;
 extern const struct cli_cmd cmd_export;
 extern const struct cli_cmd cmd_import;
+extern const struct cli_cmd cmd_search;
+extern const struct cli_cmd cmd_assess;
 
 #endif

@@ -18,7 +18,9 @@
  *
  * Locally the file is only checked to be UTF-8 text holding one JSON object
  * (cli_load_object()); the fields are the hub's to judge, and its error is
- * what the user sees.
+ * what the user sees. The preview also runs the hub's indicator normaliser
+ * (common/indicator.h) over the file's indicators, only to show the author
+ * what the hub rewrote or merged.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "indicator.h"
 
 enum { POST_PREVIEW = 1, POST_YES, POST_HELP };
 
@@ -104,8 +107,77 @@ static void print_removed(const json_t *removed)
 	}
 }
 
-/* A preview reply (borrowed): --json as the reply minus type/ref, else for people. */
-static void print_preview(const struct cli *cli, const json_t *r)
+/* The file's indicator i normalised as the hub does (common/indicator.h),
+ * as a new {type, value, role?, valid_from?, valid_until?}; NULL when it
+ * is not valid (the hub has said why) or not an indicator at all. */
+static json_t *normalised(const json_t *ind, char *out, size_t outlen)
+{
+	const json_t *v = json_object_get(ind, "value");
+	enum kr_ind_type t = kr_ind_type_parse(json_string_value(json_object_get(ind, "type")));
+	json_t *copy;
+
+	if (!json_is_string(v) || json_string_length(v) + KR_IND_OUT_EXTRA > outlen ||
+	    kr_ind_normalise(t, json_string_value(v), json_string_length(v), out, outlen, NULL,
+	                     0) != KR_OK)
+		return NULL;
+	copy = json_copy((json_t *)ind);
+	if (copy)
+		json_object_set_new(copy, "value", json_string(out));
+	return copy;
+}
+
+/* What the hub does to the file's indicators (borrowed), one line each:
+ *   [i] TYPE  AS-GIVEN -> NORMALISED
+ *   [i] TYPE  VALUE: the same as [j], merged
+ * nothing when every value is already in its normal form. */
+static void print_normalised(const json_t *inds)
+{
+	char out[4096];
+	json_t *seen = json_array();
+	const json_t *ind;
+	size_t i, j;
+	bool any = false;
+
+	json_array_foreach(inds, i, ind)
+	{
+		json_t *n = normalised(ind, out, sizeof(out));
+		const char *given = json_string_value(json_object_get(ind, "value"));
+		const json_t *prev;
+		long same = -1;
+
+		json_array_foreach(seen, j, prev)
+		{
+			if (same < 0 && kr_ind_same(prev, n))
+				same = (long)json_integer_value(json_object_get(prev, "at"));
+		}
+		if (n && (same >= 0 || strcmp(given, out) != 0)) {
+			if (!any)
+				fputs("\nNormalised by the hub:\n", stdout);
+			any = true;
+			printf("  [%zu] ", i);
+			cli_print_cell(stdout, json_string_value(json_object_get(ind, "type")), 8);
+			cli_print_text(stdout, given, true);
+			if (same >= 0)
+				printf(": the same as [%ld], merged", same);
+			else {
+				fputs(" -> ", stdout);
+				cli_print_text(stdout, out, true);
+			}
+			fputc('\n', stdout);
+		}
+		if (n && same < 0) {
+			json_object_set_new(n, "at", json_integer((json_int_t)i));
+			json_array_append(seen, n);
+		}
+		json_decref(n);
+	}
+	json_decref(seen);
+}
+
+/* A preview reply (borrowed): --json as the reply minus type/ref, else for
+ * people, with what the hub normalised in the file's indicators (item,
+ * borrowed). */
+static void print_preview(const struct cli *cli, const json_t *r, const json_t *item)
 {
 	if (cli->json) {
 		cli_print_body(r);
@@ -113,6 +185,7 @@ static void print_preview(const struct cli *cli, const json_t *r)
 	}
 	fputs("Recipients will see:\n\n", stdout);
 	cli_print_item(json_object_get(r, "item"));
+	print_normalised(json_object_get(item, "indicators"));
 	fputc('\n', stdout);
 	print_removed(json_object_get(r, "removed"));
 }
@@ -207,7 +280,7 @@ static int post_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, 
 		    "preview", &r);
 		if (rc)
 			goto out;
-		print_preview(cli, r);
+		print_preview(cli, r, item);
 		json_decref(r);
 		r = NULL;
 		if (a.preview)
@@ -255,8 +328,17 @@ const struct cli_cmd cmd_post = {
     "\n"
     "Fields: kind (threat, practice, alert, event), circle, tlp (CLEAR, GREEN,\n"
     "AMBER, AMBER+STRICT, RED), title, body; optionally indicators ({type,\n"
-    "value, role}), tags and, for RED only and required there, recipients\n"
-    "(user names in the circle).\n"
+    "value, role, valid_from, valid_until}), tags and, for RED only and\n"
+    "required there, recipients (user names in the circle).\n"
+    "\n"
+    "Indicator types: ipv4 ipv6 cidr domain url email md5 sha1 sha256 sha512\n"
+    "cve asn. Values may be defanged (hxxps://evil[.]example/, 198[.]51[.]100[.]7,\n"
+    "phish[at]evil(dot)example): the hub refangs and normalises them, and\n"
+    "refuses an invalid one with its position and the reason, e.g.\n"
+    "  indicators[3]: ipv4 '300.1.2.3': octet 1 is out of range (0-255)\n"
+    "valid_from and valid_until are UTC, YYYY-MM-DDTHH:MM:SSZ. Known-benign\n"
+    "values (documentation ranges, public resolvers, example domains, the\n"
+    "hub operator's list) are kept and marked \"benign: REASON\".\n"
     "\n"
     "An alert (kind alert, required there and nowhere else) also has\n"
     "  \"alert\": {\"severity\": \"high\",\n"
@@ -268,15 +350,25 @@ const struct cli_cmd cmd_post = {
     "bytes). See client/examples/alert-amber.json. Who may post alerts is up\n"
     "to the circle's policy (its moderators, by default).\n"
     "\n"
+    "A practice report (kind practice, required there and nowhere else) has\n"
+    "  \"practice\": {\"directive\": 9, \"industry\": \"finance\",\n"
+    "               \"size_band\": \"500-999\", \"readers\": [\"ciso\", \"staff\"],\n"
+    "               \"level\": 2, \"situation\": \"...\", \"steps\": \"...\",\n"
+    "               \"outcome\": \"...\", \"references\": [\"https://...\"]}\n"
+    "directive is the guideline directive (1-10), level 1-3, readers some of\n"
+    "executives, ciso, staff; size_band and references are optional. See\n"
+    "client/examples/practice-green.json and the README for the industries.\n"
+    "\n"
     "Before the hub stores an item it removes what identifies you: your\n"
     "organisation's registered names, domains and people, e-mail addresses,\n"
     "phone numbers, postal codes, internal addresses, victim-side indicators\n"
     "and the circle's own patterns. Readers see a pseudonym (anon-...), your\n"
     "organisation's industry, size band and region, and the time rounded.\n"
     "\n"
-    "So post first shows you exactly what recipients will see and, under\n"
-    "\"Removed before sharing:\", every value removed (kind, field, count and\n"
-    "your original text), then asks on the terminal\n"
+    "So post first shows you exactly what recipients will see, under\n"
+    "\"Normalised by the hub:\" each indicator the hub rewrote (or merged with\n"
+    "an equal one) and, under \"Removed before sharing:\", every value removed\n"
+    "(kind, field, count and your original text), then asks on the terminal\n"
     "  Publish this to fin-isac? [y/N]\n"
     "and posts only on y or yes (anything else: \"not posted\", exit 0).\n"
     "Without a terminal to ask on (or with FILE '-') it posts nothing and\n"

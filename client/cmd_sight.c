@@ -73,7 +73,7 @@ static int sight_parse(const struct cli_cmd *cmd, int argc, char **argv, bool lo
 			return cli_usage_error(cmd,
 			                       "cannot tell what kind of indicator '%s' is; give "
 			                       "--type (ipv4, ipv6, cidr, domain, url, email, md5, "
-			                       "sha1, sha256, cve, asn)",
+			                       "sha1, sha256, sha512, cve, asn)",
 			                       a->value);
 	}
 	return KR_EXIT_OK;
@@ -184,7 +184,7 @@ const struct cli_cmd cmd_sight = {
     "Options:\n"
     "  --circle C        the circle to report to (required)\n"
     "  --type T          ipv4, ipv6, cidr, domain, url, email, md5, sha1, sha256,\n"
-    "                    cve or asn (default: guessed)\n"
+    "                    sha512, cve or asn (default: guessed)\n"
     "  --false-positive  report the indicator as a false positive\n"
     "  -h, --help        show this help\n",
     sight_run,

@@ -15,9 +15,10 @@
 #endif
 
 static const struct cli_cmd *const main_commands[] = {
-    &cmd_whoami,    &cmd_circles, &cmd_roster,  &cmd_post,    &cmd_get,      &cmd_history,
-    &cmd_subscribe, &cmd_forward, &cmd_retract, &cmd_request, &cmd_requests, &cmd_decide,
-    &cmd_moderate,  &cmd_sight,   &cmd_lookup,  &cmd_export,  &cmd_import,
+    &cmd_whoami,   &cmd_circles,   &cmd_roster,   &cmd_post,    &cmd_get,
+    &cmd_history,  &cmd_subscribe, &cmd_forward,  &cmd_retract, &cmd_request,
+    &cmd_requests, &cmd_decide,    &cmd_moderate, &cmd_sight,   &cmd_lookup,
+    &cmd_export,   &cmd_import,    &cmd_search,   &cmd_assess,
 };
 
 #define MAIN_NCOMMANDS (sizeof(main_commands) / sizeof(main_commands[0]))
@@ -53,9 +54,9 @@ static const char main_usage_head[] =
     "  -h, --help         show this help\n"
     "  --version          show the version\n"
     "\n"
-    "Without any token (no --token, --token-file or KAIRAN_TOKEN), get, history\n"
-    "and subscribe read public CLEAR items anonymously; every other command\n"
-    "needs a token (exit 3).\n"
+    "Without any token (no --token, --token-file or KAIRAN_TOKEN), get, history,\n"
+    "subscribe and search read public CLEAR items anonymously; every other\n"
+    "command needs a token (exit 3).\n"
     "\n"
     "Commands:\n";
 

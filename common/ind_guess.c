@@ -55,6 +55,8 @@ static enum kr_ind_type hash_type(const char *v)
 		return KR_IND_SHA1;
 	case 64:
 		return KR_IND_SHA256;
+	case 128:
+		return KR_IND_SHA512;
 	default:
 		return KR_IND_NONE;
 	}

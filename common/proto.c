@@ -159,9 +159,12 @@ json_t *kr_msg_error(const char *ref, enum kr_err e, const char *message)
 	                 kr_err_code(e), "message", message ? message : kr_err_code(e));
 }
 
+/* Reals (benchmark means, one decimal) print as 3.2, not 3.2000000000000002. */
+#define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
 char *kr_msg_dump(const json_t *msg, size_t pre, size_t *len)
 {
-	size_t n = json_dumpb(msg, NULL, 0, JSON_COMPACT);
+	size_t n = json_dumpb(msg, NULL, 0, DUMP_FLAGS);
 	char *buf;
 
 	if (n == 0)
@@ -169,7 +172,7 @@ char *kr_msg_dump(const json_t *msg, size_t pre, size_t *len)
 	buf = malloc(pre + n + 1);
 	if (!buf)
 		return NULL;
-	if (json_dumpb(msg, buf + pre, n, JSON_COMPACT) != n) {
+	if (json_dumpb(msg, buf + pre, n, DUMP_FLAGS) != n) {
 		free(buf);
 		return NULL;
 	}

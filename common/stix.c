@@ -300,6 +300,8 @@ char *kr_stix_pattern(enum kr_ind_type type, const char *value)
 		return pattern_string("file:hashes.'SHA-1'", "=", value);
 	case KR_IND_SHA256:
 		return pattern_string("file:hashes.'SHA-256'", "=", value);
+	case KR_IND_SHA512:
+		return pattern_string("file:hashes.'SHA-512'", "=", value);
 	case KR_IND_ASN:
 		if (!asn_number(value, &asn))
 			return NULL;
@@ -529,9 +531,11 @@ static bool map(struct pparse *pp, const struct comparison *c)
 			return emit(pp, "sha1", c->str);
 		if (strcmp(key, "SHA256") == 0)
 			return emit(pp, "sha256", c->str);
+		if (strcmp(key, "SHA512") == 0)
+			return emit(pp, "sha512", c->str);
 		snprintf(msg, sizeof(msg),
 		         "file hash '%.32s' has no kairan indicator type (MD5, "
-		         "SHA-1 and SHA-256 do)",
+		         "SHA-1, SHA-256 and SHA-512 do)",
 		         c->parts[1]);
 		snprintf(pp->err, pp->errlen, "%s", msg);
 		return false;

@@ -4,6 +4,7 @@
 #include "utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 bool kr_utf8_valid(const char *buf, size_t len)
 {
@@ -56,4 +57,30 @@ size_t kr_utf8_count(const char *buf, size_t len)
 		if (((unsigned char)buf[i] & 0xC0) != 0x80)
 			count++;
 	return count;
+}
+
+size_t kr_utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
+void kr_utf8_tidy(char *s)
+{
+	size_t n = strlen(s), lead = n, need;
+
+	while (lead > 0 && n - lead < 4 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return;
+	lead--; /* the byte before the continuation bytes */
+	need = (unsigned char)s[lead] < 0x80   ? 1
+	       : (unsigned char)s[lead] < 0xE0 ? 2
+	       : (unsigned char)s[lead] < 0xF0 ? 3
+	                                       : 4;
+	if (n - lead < need)
+		s[lead] = '\0';
 }

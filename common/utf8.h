@@ -15,4 +15,13 @@ bool kr_utf8_valid(const char *buf, size_t len);
 /* Number of code points in a valid UTF-8 string of len bytes. */
 size_t kr_utf8_count(const char *buf, size_t len);
 
+/* The length of the longest prefix of valid UTF-8 s[0..len) that is at
+ * most max bytes and ends on a character boundary (for quoting a value in
+ * a message without splitting a character). */
+size_t kr_utf8_cut(const char *s, size_t len, size_t max);
+
+/* Cut a NUL-terminated string (valid UTF-8 but perhaps truncated by
+ * snprintf) before a last character that is incomplete. */
+void kr_utf8_tidy(char *s);
+
 #endif

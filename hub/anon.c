@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "practice.h"
 #include "redact.h"
 #include "store_dir.h"
 #include "utf8.h"
@@ -126,9 +127,45 @@ static enum kr_err scrub_alert(const struct kr_redactor *r, const json_t *alert,
 	return rc;
 }
 
+/* A practice report's texts and references, scrubbed like the body; its
+ * labels (directive, industry, size band, readers, level) kept as checked. */
+static enum kr_err scrub_practice(const struct kr_redactor *r, const json_t *practice,
+                                  struct kr_anon *a)
+{
+	const json_t *refs = json_object_get(practice, "references");
+	enum kr_err rc = KR_OK;
+
+	a->practice = json_deep_copy(practice);
+	if (!a->practice)
+		return KR_EINTERNAL;
+	for (size_t i = 0; i < 3 && rc == KR_OK; i++) {
+		const char *name = kr_practice_texts[i];
+		const json_t *text = json_object_get(practice, name);
+		char *clean = NULL;
+
+		if (!text)
+			continue;
+		rc = redact_text(r, name, json_string_value(text), json_string_length(text),
+		                 a->indicators, &clean, a->removed);
+		if (rc == KR_OK && json_object_set_new(a->practice, name, json_string(clean)) != 0)
+			rc = KR_EINTERNAL;
+		free(clean);
+	}
+	if (rc == KR_OK && refs) {
+		json_t *clean = NULL;
+
+		rc = scrub_list(r, "references", refs, &clean, a->removed);
+		if (rc == KR_OK && json_object_set_new(a->practice, "references", clean) != 0)
+			rc = KR_EINTERNAL;
+		else if (rc != KR_OK)
+			json_decref(clean);
+	}
+	return rc;
+}
+
 static enum kr_err scrub(const struct kr_redactor *r, const char *title, const char *body,
                          const json_t *indicators, const json_t *tags, const json_t *alert,
-                         struct kr_anon *a)
+                         const json_t *practice, struct kr_anon *a)
 {
 	enum kr_err rc = redact_indicators(r, indicators, &a->indicators, a->removed);
 
@@ -142,6 +179,8 @@ static enum kr_err scrub(const struct kr_redactor *r, const char *title, const c
 		rc = scrub_list(r, "tags", tags, &a->tags, a->removed);
 	if (rc == KR_OK && alert)
 		rc = scrub_alert(r, alert, a);
+	if (rc == KR_OK && practice)
+		rc = scrub_practice(r, practice, a);
 	if (rc == KR_OK) {
 		a->redactions = redact_findings_public(a->removed);
 		rc = a->redactions ? KR_OK : KR_EINTERNAL;
@@ -152,7 +191,7 @@ static enum kr_err scrub(const struct kr_redactor *r, const char *title, const c
 enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
                       const struct kr_circle_policy *cp, const char *title, const char *body,
                       const json_t *indicators, const json_t *tags, const json_t *alert,
-                      struct kr_anon *out, char *err, size_t errlen)
+                      const json_t *practice, struct kr_anon *out, char *err, size_t errlen)
 {
 	struct kr_redactor *r = NULL;
 	json_t *id = NULL;
@@ -164,7 +203,7 @@ enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
 	if (rc == KR_OK)
 		rc = compile(id, cp, &r, err, errlen);
 	if (rc == KR_OK)
-		rc = scrub(r, title, body, indicators, tags, alert, out);
+		rc = scrub(r, title, body, indicators, tags, alert, practice, out);
 	if (rc == KR_OK)
 		rc = anon_pseudonym(st, cp, circle_id, org_id, out->pseudonym);
 	if (rc == KR_OK) {
@@ -229,6 +268,7 @@ void anon_clear(struct kr_anon *a)
 	json_decref(a->indicators);
 	json_decref(a->tags);
 	json_decref(a->alert);
+	json_decref(a->practice);
 	json_decref(a->removed);
 	json_decref(a->redactions);
 	json_decref(a->profile);

@@ -29,6 +29,7 @@ struct kr_anon {
 	json_t *indicators; /* the kept indicators */
 	json_t *tags;
 	json_t *alert;      /* the alert's details, scrubbed, or NULL */
+	json_t *practice;   /* a practice report's fields, texts scrubbed, or NULL */
 	json_t *removed;    /* every removal, with the removed text: the author's only */
 	json_t *redactions; /* {kind, field, count} per kind and field */
 	char pseudonym[KR_PSEUDONYM_LEN + 1];
@@ -38,14 +39,16 @@ struct kr_anon {
 
 /*
  * Anonymise an item written by a user of organisation org_id for the circle
- * (policy cp). title, body, indicators (normalised) and tags (may be NULL)
- * and alert (the alert's details, may be NULL) are borrowed. KR_EINVAL (err says why) when the
- * policy's patterns do not compile; KR_EUTF8/KR_EINTERNAL from the engine.
+ * (policy cp). title, body, indicators (normalised) and tags (may be NULL),
+ * alert (the alert's details, may be NULL) and practice (a practice report's
+ * fields as practice_check() normalised them, may be NULL: its situation,
+ * steps, outcome and references are scrubbed like the body) are borrowed. KR_EINVAL (err says why)
+ * when the policy's patterns do not compile; KR_EUTF8/KR_EINTERNAL from the engine.
  */
 enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
                       const struct kr_circle_policy *cp, const char *title, const char *body,
                       const json_t *indicators, const json_t *tags, const json_t *alert,
-                      struct kr_anon *out, char *err, size_t errlen);
+                      const json_t *practice, struct kr_anon *out, char *err, size_t errlen);
 
 /* The pseudonym of org_id's item in the circle: random per item, or stable
  * per organisation and circle (HMAC under the hub's secret), per cp. */

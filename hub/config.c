@@ -53,6 +53,11 @@ static const struct setting settings[] = {
      "GeoIP2/GeoLite2 City or Country database (.mmdb): country of IP indicators"},
     {"geoip_asn", SET_STR, OFF(geoip_asn), NULL, 0, 0, true,
      "GeoLite2 ASN database (.mmdb): autonomous system of IP indicators"},
+    {"benign_file", SET_STR, OFF(benign_file), NULL, 0, 0, true,
+     "known-benign indicator values, one 'TYPE VALUE [# reason]' per line; flagged, not dropped"},
+    {"benchmark_snapshot_s", SET_INT, OFF(benchmark_snapshot_s), "86400", 1, 30 * 86400, true,
+     "the assessment benchmark counts assessments as they stood at the start of each period "
+     "of this many seconds (aligned to 00:00 JST)"},
     {"audit_denial_window_s", SET_INT, OFF(audit_denial_window_s), "60", 1, 86400, false,
      "identical refusals within this many seconds are one audit entry plus a count"},
     {"metrics_token", SET_SECRET, OFF(metrics_token), NULL, 0, 0, false,

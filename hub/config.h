@@ -26,8 +26,10 @@ struct kr_config {
 	int64_t data_poll_ms;
 	int64_t history_max;
 	char *log_level;
-	char *geoip_city; /* GeoIP2/GeoLite2 City or Country .mmdb, or NULL */
-	char *geoip_asn;  /* GeoLite2 ASN .mmdb, or NULL */
+	char *geoip_city;             /* GeoIP2/GeoLite2 City or Country .mmdb, or NULL */
+	char *geoip_asn;              /* GeoLite2 ASN .mmdb, or NULL */
+	char *benign_file;            /* operator's known-benign indicator values, or NULL */
+	int64_t benchmark_snapshot_s; /* assessment benchmark period, aligned to 00:00 JST */
 	int64_t audit_denial_window_s;
 	char *metrics_token; /* NULL: /metrics answers loopback clients only */
 	bool metrics_local;  /* loopback clients need no token */

@@ -35,6 +35,10 @@ const struct kr_dispatch_entry kr_dispatch_table[] = {
     {"sight", handle_sight, KR_ACCESS_WRITE, true},
     {"lookup", handle_lookup, KR_ACCESS_READ, true},
     {"export", handle_export, KR_ACCESS_READ, true},
+    {"search", handle_search, KR_ACCESS_READ, false},
+    {"assess_submit", handle_assess_submit, KR_ACCESS_SELF, true},
+    {"assess_mine", handle_assess_mine, KR_ACCESS_SELF, true},
+    {"assess_benchmark", handle_assess_benchmark, KR_ACCESS_AGGREGATE, true},
 };
 
 const size_t kr_dispatch_count = sizeof(kr_dispatch_table) / sizeof(kr_dispatch_table[0]);

@@ -22,6 +22,8 @@ enum kr_access {
 	KR_ACCESS_SELF,      /* reads or changes only the caller's own state */
 	KR_ACCESS_READ,      /* returns items: every item goes through reader.c */
 	KR_ACCESS_WRITE,     /* creates items: policy_may_post() decides */
+	KR_ACCESS_AGGREGATE, /* returns aggregates over organisations, never items or
+	                      * individual rows: bench.c decides what is released */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include "geoip.h"
 #include "handlers.h"
 #include "item_check.h"
+#include "practice.h"
 #include "reader.h"
 #include "server.h"
 #include "store_items.h"
@@ -87,8 +88,8 @@ static enum decision parse_decision(const char *d)
 }
 
 /* Decision, reason and edit must fit together; *edit gets the checked edit. */
-static enum kr_err check_moderate(const json_t *msg, enum decision d, json_t **edit, char *err,
-                                  size_t errlen)
+static enum kr_err check_moderate(const struct kr_server *srv, const json_t *msg, enum decision d,
+                                  json_t **edit, char *err, size_t errlen)
 {
 	const json_t *reason = json_object_get(msg, "reason");
 	const json_t *e = json_object_get(msg, "edit");
@@ -108,7 +109,30 @@ static enum kr_err check_moderate(const json_t *msg, enum decision d, json_t **e
 		         d == EDIT ? "edit needs an 'edit' object" : "a rejection takes no 'edit'");
 		return KR_EINVAL;
 	}
-	return e ? item_check_edit(e, edit, err, errlen) : KR_OK;
+	return e ? item_check_edit(e, srv->benign, edit, err, errlen) : KR_OK;
+}
+
+/*
+ * An edit of a practice report's fields replaces some of them: make edit
+ * (our own checked copy) carry the whole object after the edit, checked
+ * again as a whole. Other kinds carry no practice object.
+ */
+static enum kr_err merge_practice(const struct kr_item *it, json_t *edit, char *err, size_t errlen)
+{
+	const json_t *change = json_object_get(edit, "practice");
+	json_t *merged = NULL;
+	enum kr_err rc;
+
+	if (!change)
+		return KR_OK;
+	if (it->meta.kind != KR_KIND_PRACTICE) {
+		snprintf(err, errlen, "only practice items carry a 'practice' object");
+		return KR_EINVAL;
+	}
+	rc = practice_merge(item_content(it, "practice"), change, &merged, err, errlen);
+	if (rc == KR_OK && json_object_set_new(edit, "practice", merged) != 0)
+		rc = KR_EINTERNAL;
+	return rc;
 }
 
 /* Apply the decision to the pending item; *out: the item afterwards. */
@@ -148,7 +172,7 @@ KR_HANDLER(handle_moderate)
 	rc = kr_fields_check(env->msg, moderate_fields, NF(moderate_fields), true, err, errlen);
 	if (rc == KR_OK) {
 		d = parse_decision(json_string_value(json_object_get(env->msg, "decision")));
-		rc = check_moderate(env->msg, d, &edit, err, errlen);
+		rc = check_moderate(s->srv, env->msg, d, &edit, err, errlen);
 	}
 	if (rc == KR_OK && edit) /* edited indicators get GeoIP data as posted ones do */
 		geoip_enrich(s->srv->geoip, json_object_get(edit, "indicators"));
@@ -158,6 +182,8 @@ KR_HANDLER(handle_moderate)
 		rc = KR_ENOTFOUND; /* not pending, or not a moderator there */
 	if (rc == KR_ENOTFOUND)
 		snprintf(err, errlen, "no pending item '%.32s' in a circle you moderate", id);
+	if (rc == KR_OK && edit)
+		rc = merge_practice(it, edit, err, errlen);
 	if (rc == KR_OK) {
 		/* The decision and its audit entry commit together; an approved
 		 * item reaches subscribers only after that. */

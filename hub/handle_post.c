@@ -12,6 +12,7 @@
 #include "handlers.h"
 #include "item_check.h"
 #include "log.h"
+#include "practice.h"
 #include "server.h"
 #include "store_items.h"
 #include "subs.h"
@@ -27,7 +28,7 @@ static const struct kr_field item_fields[] = {
     {"tlp", KR_F_STRING, true},    {"title", KR_F_STRING, true},
     {"body", KR_F_STRING, true},   {"indicators", KR_F_ARRAY, false},
     {"tags", KR_F_ARRAY, false},   {"recipients", KR_F_ARRAY, false},
-    {"alert", KR_F_OBJECT, false},
+    {"alert", KR_F_OBJECT, false}, {"practice", KR_F_OBJECT, false},
 };
 
 /* RED needs named recipients who are members of the circle; others none. */
@@ -143,6 +144,8 @@ static void reply_preview(struct kr_session *s, const char *ref, const char *cir
 		json_object_set(item, "profile", a->profile);
 	if (item && a->alert)
 		json_object_set(item, "alert", a->alert);
+	if (item && a->practice)
+		json_object_set(item, "practice", a->practice);
 	session_reply(s,
 	              json_pack("{s:s, s:s?, s:o, s:O, s:O}", "type", "preview", "ref", ref, "item",
 	                        item, "removed", a->removed, "redactions", a->redactions));
@@ -156,7 +159,7 @@ static const struct kr_field post_fields[] = {
 KR_HANDLER(handle_post)
 {
 	const json_t *item = json_object_get(env->msg, "item");
-	json_t *indicators = NULL;
+	json_t *indicators = NULL, *practice = NULL;
 	int64_t recipients[RECIPIENTS_MAX];
 	struct kr_item_new in = {0};
 	struct kr_item *stored = NULL;
@@ -179,12 +182,15 @@ KR_HANDLER(handle_post)
 		rc = check_rights(s, circle_key, &in, cp, err, errlen);
 	}
 	if (rc == KR_OK)
-		rc = item_check_indicators(json_object_get(item, "indicators"), &indicators, err,
-		                           errlen);
+		rc = item_check_indicators(json_object_get(item, "indicators"), s->srv->benign,
+		                           &indicators, err, errlen);
 	if (rc == KR_OK)
 		rc = item_check_tags(json_object_get(item, "tags"), err, errlen);
 	if (rc == KR_OK)
 		rc = item_check_alert(in.kind, json_object_get(item, "alert"), err, errlen);
+	if (rc == KR_OK)
+		rc = practice_check(in.kind, json_object_get(item, "practice"), &practice, err,
+		                    errlen);
 	if (rc == KR_OK)
 		rc = check_recipients(s, json_object_get(item, "recipients"), in.tlp, in.circle_id,
 		                      recipients, &in.n_recipients, err, errlen);
@@ -192,8 +198,8 @@ KR_HANDLER(handle_post)
 		rc = anon_item(s->srv->store, s->reader.org_id, in.circle_id, cp,
 		               json_string_value(json_object_get(item, "title")),
 		               json_string_value(json_object_get(item, "body")), indicators,
-		               json_object_get(item, "tags"), json_object_get(item, "alert"), &anon,
-		               err, errlen);
+		               json_object_get(item, "tags"), json_object_get(item, "alert"),
+		               practice, &anon, err, errlen);
 	if (rc != KR_OK)
 		goto out;
 	geoip_enrich(s->srv->geoip, anon.indicators); /* what is kept, as stored */
@@ -215,6 +221,7 @@ KR_HANDLER(handle_post)
 	in.profile = anon.profile;
 	in.created_round = anon.created_round;
 	in.alert = anon.alert;
+	in.practice = anon.practice;
 	rc = txn_begin(s->srv);
 	if (rc == KR_OK)
 		rc = store_item_insert(s->srv->store, &in, &stored);
@@ -238,5 +245,6 @@ out:
 	anon_clear(&anon);
 	item_unref(stored);
 	json_decref(indicators);
+	json_decref(practice);
 	return rc;
 }

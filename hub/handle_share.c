@@ -106,6 +106,7 @@ static enum kr_err forward_copy(struct kr_session *s, const struct kr_reader *r,
 	in.profile = profile;
 	in.created_round = anon_created_round(to);
 	in.alert = item_content(it, "alert");
+	in.practice = item_content(it, "practice");
 	rc = store_item_insert(s->srv->store, &in, copy);
 	json_decref(profile);
 	if (rc == KR_OK && (*copy)->meta.status == KR_STATUS_PUBLISHED)

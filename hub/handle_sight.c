@@ -11,7 +11,7 @@
 #include "acl.h"
 #include "correlate.h"
 #include "handlers.h"
-#include "item_check.h"
+#include "indicator.h"
 #include "server.h"
 #include "store_sightings.h"
 
@@ -22,15 +22,20 @@ static const struct kr_field indicator_fields[] = {
     {"value", KR_F_STRING, true},
 };
 
+#define VALUE_MAX 2048 /* as in post (item_check.c) */
+
 /*
- * Validate and normalise the message's `indicator` exactly as `post` does
- * (item_check_indicators). *out: a new {type, value} object.
+ * Validate and normalise the message's `indicator` by the rules posts follow
+ * (common/indicator.h). *out: a new {type, value} object with the normalised
+ * value.
  */
 static enum kr_err indicator_arg(const json_t *msg, json_t **out, char *err, size_t errlen)
 {
 	const json_t *in = json_object_get(msg, "indicator");
-	json_t *one, *norm = NULL;
-	char e[224];
+	const char *type_name, *value;
+	char norm[VALUE_MAX + KR_IND_OUT_EXTRA], why[160], e[224];
+	enum kr_ind_type type;
+	size_t len;
 	enum kr_err rc;
 
 	*out = NULL;
@@ -39,22 +44,24 @@ static enum kr_err indicator_arg(const json_t *msg, json_t **out, char *err, siz
 		snprintf(err, errlen, "indicator: %s", e);
 		return rc;
 	}
-	one = json_pack("[{s:O, s:O}]", "type", json_object_get(in, "type"), "value",
-	                json_object_get(in, "value"));
-	if (!one)
-		return KR_EINTERNAL;
-	rc = item_check_indicators(one, &norm, e, sizeof(e));
-	json_decref(one);
-	if (rc != KR_OK) {
-		/* "indicators[0]: reason" -> "indicator: reason" */
-		const char *reason = strncmp(e, "indicators[0]: ", 15) == 0 ? e + 15 : e;
-
-		snprintf(err, errlen, "indicator: %s", reason);
-		return rc;
+	type_name = json_string_value(json_object_get(in, "type"));
+	value = json_string_value(json_object_get(in, "value"));
+	len = json_string_length(json_object_get(in, "value"));
+	type = kr_ind_type_parse(type_name);
+	if (type == KR_IND_NONE) {
+		snprintf(err, errlen, "indicator: unknown indicator type '%.32s'", type_name);
+		return KR_ELABEL;
 	}
-	*out = json_pack("{s:O, s:O}", "type", json_object_get(json_array_get(norm, 0), "type"),
-	                 "value", json_object_get(json_array_get(norm, 0), "value"));
-	json_decref(norm);
+	if (len == 0 || len > VALUE_MAX) {
+		snprintf(err, errlen, "indicator: value must be 1-%d bytes", VALUE_MAX);
+		return KR_EINVAL;
+	}
+	rc = kr_ind_normalise(type, value, len, norm, sizeof(norm), why, sizeof(why));
+	if (rc != KR_OK) {
+		snprintf(err, errlen, "indicator: %s '%.64s': %s", type_name, value, why);
+		return rc == KR_ETOOLARGE ? KR_EINVAL : rc;
+	}
+	*out = json_pack("{s:s, s:s}", "type", type_name, "value", norm);
 	return *out ? KR_OK : KR_EINTERNAL;
 }
 

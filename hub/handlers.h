@@ -31,6 +31,10 @@ KR_HANDLER(handle_moderate);
 KR_HANDLER(handle_sight);
 KR_HANDLER(handle_lookup);
 KR_HANDLER(handle_export);
+KR_HANDLER(handle_search);
+KR_HANDLER(handle_assess_submit);
+KR_HANDLER(handle_assess_mine);
+KR_HANDLER(handle_assess_benchmark);
 
 /*
  * Resolve a circle key the session may follow. An unknown circle and one

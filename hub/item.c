@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 struct kr_item *item_new(const struct kr_item_fields *f)
 {
 	struct kr_item *it = calloc(1, sizeof(*it));
@@ -57,6 +56,8 @@ struct kr_item *item_new(const struct kr_item_fields *f)
 		it->severity =
 		    kr_severity_parse(json_string_value(json_object_get(f->alert, "severity")));
 	}
+	if (json_is_object(f->practice) && json_object_set(it->view, "practice", f->practice) != 0)
+		goto fail;
 	return it;
 fail:
 	json_decref(it->view);

@@ -50,6 +50,7 @@ struct kr_item_fields {
 	const char *pseudonym;      /* what readers see instead of the author */
 	json_t *profile;            /* coarsened organisation profile, or NULL */
 	json_t *alert;              /* an alert's details, or NULL */
+	json_t *practice;           /* a practice report's fields, or NULL */
 	int64_t author_user_id;
 	int64_t author_org_id;
 	const int64_t *recipients;
@@ -74,7 +75,8 @@ char *item_frame(struct kr_item *it, size_t *len);
 const char *item_view_text(struct kr_item *it, size_t *len);
 
 /*
- * One content field of the item (title, body, indicators, tags), borrowed,
+ * One content field of the item (title, body, indicators, tags, alert,
+ * practice, profile), borrowed,
  * for copying an item inside the hub (forwarding). Never send it to a
  * client: items reach clients only through reader.c.
  */

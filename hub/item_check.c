@@ -5,8 +5,11 @@
 #include "item_check.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "model.h"
+#include "practice.h"
 #include "utf8.h"
 
 #define TITLE_MAX_CHARS 200
@@ -19,15 +22,138 @@
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct kr_field indicator_fields[] = {
-    {"type", KR_F_STRING, true},
-    {"value", KR_F_STRING, true},
-    {"role", KR_F_STRING, false},
+    {"type", KR_F_STRING, true},         {"value", KR_F_STRING, true},
+    {"role", KR_F_STRING, false},        {"valid_from", KR_F_STRING, false},
+    {"valid_until", KR_F_STRING, false},
 };
 
+/* "indicators[i]: TYPE 'VALUE': " for an error about one value (quoted as
+ * given, at most 64 bytes, never splitting a character). */
+static void value_err(char *err, size_t errlen, size_t i, const char *type, const char *value,
+                      size_t len, const char *why)
+{
+	size_t cut = kr_utf8_cut(value, len, 64);
+
+	snprintf(err, errlen, "indicators[%zu]: %s '%.*s%s': %s", i, type, (int)cut, value,
+	         cut < len ? "…" : "", why);
+	kr_utf8_tidy(err);
+}
+
+/* The validity window of indicator i: both ends well-formed, until after from. */
+static enum kr_err check_window(const json_t *ind, size_t i, char *err, size_t errlen)
+{
+	static const char *const ends[] = {"valid_from", "valid_until"};
+	int64_t t[2] = {0, 0};
+	char why[160];
+
+	for (int k = 0; k < 2; k++) {
+		const char *v = json_string_value(json_object_get(ind, ends[k]));
+
+		if (v && kr_ind_time_parse(v, &t[k], why, sizeof(why)) != KR_OK) {
+			snprintf(err, errlen, "indicators[%zu]: %s '%.*s': %s", i, ends[k],
+			         (int)kr_utf8_cut(v, strlen(v), 40), v, why);
+			return KR_EINVAL;
+		}
+	}
+	if (json_object_get(ind, ends[0]) && json_object_get(ind, ends[1]) && t[1] <= t[0]) {
+		snprintf(err, errlen, "indicators[%zu]: valid_until must be after valid_from", i);
+		return KR_EINVAL;
+	}
+	return KR_OK;
+}
+
+/* One indicator, checked and normalised into *out. */
+static enum kr_err check_one(const json_t *ind, size_t i, const struct kr_ind_benign *benign,
+                             json_t **out, char *err, size_t errlen)
+{
+	char e[160], norm[INDICATOR_MAX + KR_IND_OUT_EXTRA];
+	const char *type, *value, *role, *why;
+	enum kr_ind_type t;
+	size_t vlen;
+	enum kr_err rc;
+
+	if (json_is_object(ind) && json_object_get(ind, "benign")) {
+		snprintf(err, errlen,
+		         "indicators[%zu]: 'benign' is set by the hub (from its built-in and "
+		         "operator lists), not by the poster",
+		         i);
+		return KR_EFIELD;
+	}
+	rc = kr_fields_check(ind, indicator_fields, NF(indicator_fields), false, e, sizeof(e));
+	if (rc != KR_OK) {
+		snprintf(err, errlen, "indicators[%zu]: %s", i, e);
+		return rc;
+	}
+	type = json_string_value(json_object_get(ind, "type"));
+	value = json_string_value(json_object_get(ind, "value"));
+	vlen = json_string_length(json_object_get(ind, "value"));
+	role = json_object_get(ind, "role") ? json_string_value(json_object_get(ind, "role"))
+	                                    : "unknown";
+	t = kr_ind_type_parse(type);
+	if (!kr_ind_type_name(t)) {
+		snprintf(
+		    err, errlen,
+		    "indicators[%zu]: unknown indicator type '%.32s' (ipv4, ipv6, cidr, domain, "
+		    "url, email, md5, sha1, sha256, sha512, cve, asn)",
+		    i, type);
+		return KR_ELABEL;
+	}
+	if (!kr_ind_role_name(kr_ind_role_parse(role))) {
+		snprintf(err, errlen,
+		         "indicators[%zu]: unknown role '%.32s' (attacker, victim, unknown)", i,
+		         role);
+		return KR_ELABEL;
+	}
+	if (vlen == 0 || vlen > INDICATOR_MAX) {
+		snprintf(err, errlen, "indicators[%zu]: value must be 1-%d bytes", i,
+		         INDICATOR_MAX);
+		return KR_EINVAL;
+	}
+	rc = kr_ind_normalise(t, value, vlen, norm, sizeof(norm), e, sizeof(e));
+	if (rc != KR_OK) {
+		value_err(err, errlen, i, type, value, vlen,
+		          rc == KR_EINVAL ? e : "too long once normalised");
+		return KR_EINVAL;
+	}
+	rc = check_window(ind, i, err, errlen);
+	if (rc != KR_OK)
+		return rc;
+	*out = json_pack("{s:s, s:s, s:s}", "type", type, "value", norm, "role", role);
+	if (!*out)
+		return KR_EINTERNAL;
+	if (json_object_get(ind, "valid_from"))
+		json_object_set(*out, "valid_from", json_object_get(ind, "valid_from"));
+	if (json_object_get(ind, "valid_until"))
+		json_object_set(*out, "valid_until", json_object_get(ind, "valid_until"));
+	why = kr_ind_benign_reason(benign, t, norm);
+	if (why && json_object_set_new(*out, "benign", json_string(why)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+		return KR_EINTERNAL;
+	}
+	return KR_OK;
+}
+
+/* Where, among the kept indicators, one says the same value; -1 if none. */
+static long find_same_value(const json_t *kept, const json_t *ind)
+{
+	const json_t *k;
+	size_t j;
+
+	json_array_foreach(kept, j, k)
+	{
+		if (kr_ind_same_value(k, ind))
+			return (long)j;
+	}
+	return -1;
+}
+
 /* Check indicators and build their normalised copy (role always present). */
-enum kr_err item_check_indicators(const json_t *in, json_t **out, char *err, size_t errlen)
+enum kr_err item_check_indicators(const json_t *in, const struct kr_ind_benign *benign,
+                                  json_t **out, char *err, size_t errlen)
 {
 	json_t *norm = json_array();
+	size_t *from = NULL; /* input position of each kept indicator */
 	const json_t *ind;
 	size_t i;
 	enum kr_err rc = KR_OK;
@@ -39,48 +165,45 @@ enum kr_err item_check_indicators(const json_t *in, json_t **out, char *err, siz
 		rc = KR_EINVAL;
 		goto out;
 	}
+	from = malloc((json_array_size(in) + 1) * sizeof(*from));
+	if (!from) {
+		rc = KR_EINTERNAL;
+		goto out;
+	}
 	json_array_foreach(in, i, ind)
 	{
-		char e[160];
-		const char *type, *value, *role;
-		size_t vlen;
+		json_t *one = NULL;
+		long j;
 
-		rc = kr_fields_check(ind, indicator_fields, NF(indicator_fields), false, e,
-		                     sizeof(e));
-		if (rc != KR_OK) {
-			snprintf(err, errlen, "indicators[%zu]: %s", i, e);
+		rc = check_one(ind, i, benign, &one, err, errlen);
+		if (rc != KR_OK)
 			goto out;
+		j = find_same_value(norm, one);
+		if (j >= 0 && kr_ind_same(json_array_get(norm, (size_t)j), one)) {
+			json_decref(one); /* the same indicator again: merged */
+			continue;
 		}
-		type = json_string_value(json_object_get(ind, "type"));
-		value = json_string_value(json_object_get(ind, "value"));
-		vlen = json_string_length(json_object_get(ind, "value"));
-		role = json_object_get(ind, "role")
-		           ? json_string_value(json_object_get(ind, "role"))
-		           : "unknown";
-		if (!kr_ind_type_name(kr_ind_type_parse(type))) {
-			snprintf(err, errlen, "indicators[%zu]: unknown indicator type '%.32s'", i,
-			         type);
-			rc = KR_ELABEL;
-			goto out;
-		}
-		if (!kr_ind_role_name(kr_ind_role_parse(role))) {
-			snprintf(
-			    err, errlen,
-			    "indicators[%zu]: unknown role '%.32s' (attacker, victim, unknown)", i,
-			    role);
-			rc = KR_ELABEL;
-			goto out;
-		}
-		if (vlen == 0 || vlen > INDICATOR_MAX) {
-			snprintf(err, errlen, "indicators[%zu]: value must be 1-%d bytes", i,
-			         INDICATOR_MAX);
+		if (j >= 0) {
+			const char *v = json_string_value(json_object_get(one, "value"));
+
+			snprintf(err, errlen,
+			         "indicators[%zu]: %s '%.*s' repeats indicators[%zu] with a "
+			         "different role or validity window",
+			         i, json_string_value(json_object_get(one, "type")),
+			         (int)kr_utf8_cut(v, strlen(v), 64), v, from[j]);
+			kr_utf8_tidy(err);
+			json_decref(one);
 			rc = KR_EINVAL;
 			goto out;
 		}
-		json_array_append_new(
-		    norm, json_pack("{s:s, s:s, s:s}", "type", type, "value", value, "role", role));
+		from[json_array_size(norm)] = i;
+		if (json_array_append_new(norm, one) != 0) {
+			rc = KR_EINTERNAL;
+			goto out;
+		}
 	}
 out:
+	free(from);
 	if (rc == KR_OK)
 		*out = norm;
 	else
@@ -127,22 +250,23 @@ enum kr_err item_check_text(const json_t *item, bool required, char *err, size_t
 }
 
 static const struct kr_field edit_fields[] = {
-    {"title", KR_F_STRING, false},
-    {"body", KR_F_STRING, false},
-    {"indicators", KR_F_ARRAY, false},
-    {"tags", KR_F_ARRAY, false},
+    {"title", KR_F_STRING, false},     {"body", KR_F_STRING, false},
+    {"indicators", KR_F_ARRAY, false}, {"tags", KR_F_ARRAY, false},
+    {"practice", KR_F_OBJECT, false},
 };
 
-enum kr_err item_check_edit(const json_t *edit, json_t **out, char *err, size_t errlen)
+enum kr_err item_check_edit(const json_t *edit, const struct kr_ind_benign *benign, json_t **out,
+                            char *err, size_t errlen)
 {
-	json_t *norm = NULL, *indicators = NULL;
+	json_t *norm = NULL, *indicators = NULL, *practice = NULL;
 	enum kr_err rc;
 
 	*out = NULL;
 	rc = kr_fields_check(edit, edit_fields, NF(edit_fields), false, err, errlen);
 	if (rc == KR_OK && json_object_size(edit) == 0) {
 		snprintf(err, errlen,
-		         "edit must change at least one of title, body, indicators, tags");
+		         "edit must change at least one of title, body, indicators, tags, "
+		         "practice");
 		rc = KR_EINVAL;
 	}
 	if (rc == KR_OK)
@@ -150,12 +274,15 @@ enum kr_err item_check_edit(const json_t *edit, json_t **out, char *err, size_t 
 	if (rc == KR_OK)
 		rc = item_check_tags(json_object_get(edit, "tags"), err, errlen);
 	if (rc == KR_OK && json_object_get(edit, "indicators"))
-		rc = item_check_indicators(json_object_get(edit, "indicators"), &indicators, err,
-		                           errlen);
+		rc = item_check_indicators(json_object_get(edit, "indicators"), benign, &indicators,
+		                           err, errlen);
+	if (rc == KR_OK && json_object_get(edit, "practice"))
+		rc = practice_check_edit(json_object_get(edit, "practice"), &practice, err, errlen);
 	if (rc != KR_OK)
 		goto out;
 	norm = json_copy((json_t *)edit);
-	if (!norm || (indicators && json_object_set(norm, "indicators", indicators) != 0)) {
+	if (!norm || (indicators && json_object_set(norm, "indicators", indicators) != 0) ||
+	    (practice && json_object_set(norm, "practice", practice) != 0)) {
 		rc = KR_EINTERNAL;
 		goto out;
 	}
@@ -164,6 +291,7 @@ enum kr_err item_check_edit(const json_t *edit, json_t **out, char *err, size_t 
 out:
 	json_decref(norm);
 	json_decref(indicators);
+	json_decref(practice);
 	return rc;
 }
 

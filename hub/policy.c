@@ -192,6 +192,27 @@ enum kr_err policy_may_see_roster(const struct kr_reader *r, int64_t circle_id,
 	           : KR_EFORBIDDEN;
 }
 
+enum kr_err policy_may_assess(const struct kr_reader *r, int64_t circle_id)
+{
+	if (!is_member(r, circle_id) || r->org_id <= 0)
+		return KR_EFORBIDDEN;
+	switch (policy_role(r, circle_id)) {
+	case KR_ROLE_MEMBER:
+	case KR_ROLE_MODERATOR:
+		return KR_OK;
+	case KR_ROLE_ORGANIZER:
+	case KR_ROLE_OBSERVER:
+	case KR_ROLE_NONE:
+		break;
+	}
+	return KR_EFORBIDDEN;
+}
+
+enum kr_err policy_may_see_benchmark(const struct kr_reader *r, int64_t circle_id)
+{
+	return is_member(r, circle_id) && r->org_id > 0 ? KR_OK : KR_EFORBIDDEN;
+}
+
 enum kr_err policy_may_receive_red(enum kr_role recipient_role)
 {
 	return known_role(recipient_role) ? KR_OK : KR_EFORBIDDEN;

@@ -117,6 +117,22 @@ enum kr_err policy_may_lower(const struct kr_item_meta *it, enum kr_tlp tlp,
 enum kr_err policy_may_see_roster(const struct kr_reader *r, int64_t circle_id,
                                   const struct kr_circle_policy *cp);
 
+/*
+ * May r submit its organisation's self-assessment in the circle? Users with
+ * a posting role (member, moderator) of a member organisation; observers
+ * (read-only) and organizers (who act for the community, not their
+ * company) may not. KR_EFORBIDDEN otherwise.
+ */
+enum kr_err policy_may_assess(const struct kr_reader *r, int64_t circle_id);
+
+/*
+ * May r read its own organisation's assessments in the circle and the
+ * circle's benchmark (aggregates released by bench.c)? Any role of a member
+ * organisation, observers included. KR_EFORBIDDEN otherwise (anonymous
+ * readers and non-members, whatever the policy publishes).
+ */
+enum kr_err policy_may_see_benchmark(const struct kr_reader *r, int64_t circle_id);
+
 /* May a user with this role in the item's circle be a RED recipient? */
 enum kr_err policy_may_receive_red(enum kr_role recipient_role);
 

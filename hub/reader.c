@@ -17,12 +17,17 @@
 
 /* The one decision for every read path: this reader, this item, now. An
  * unauthenticated session reads as the anonymous reader (user 0). */
-static enum kr_err gate(struct kr_session *s, const struct kr_item *it)
+static enum kr_err gate_meta(struct kr_session *s, const struct kr_item_meta *meta)
 {
 	if (s->closing)
 		return KR_EFORBIDDEN;
-	return policy_may_read(&s->reader, &it->meta, acl_policy(s->srv->acl, it->meta.circle_id),
+	return policy_may_read(&s->reader, meta, acl_policy(s->srv->acl, meta->circle_id),
 	                       (int64_t)time(NULL));
+}
+
+static enum kr_err gate(struct kr_session *s, const struct kr_item *it)
+{
+	return gate_meta(s, &it->meta);
 }
 
 enum reader_push_result reader_push(struct kr_session *s, struct kr_item *it)
@@ -80,6 +85,19 @@ enum kr_err reader_export_view_for(struct kr_server *srv, const struct kr_reader
 {
 	enum kr_err rc = policy_may_export(r, &it->meta, acl_policy(srv->acl, it->meta.circle_id),
 	                                   (int64_t)time(NULL));
+
+	*out = rc == KR_OK ? json_incref(it->view) : NULL;
+	return rc;
+}
+
+enum kr_err reader_search_may_read(struct kr_session *s, const struct kr_item_meta *meta)
+{
+	return gate_meta(s, meta);
+}
+
+enum kr_err reader_search_view(struct kr_session *s, struct kr_item *it, json_t **out)
+{
+	enum kr_err rc = gate(s, it);
 
 	*out = rc == KR_OK ? json_incref(it->view) : NULL;
 	return rc;

@@ -3,8 +3,9 @@
  *
  * Every read path ends here: live push and replay (reader_push, checked
  * again by reader_write at the moment the frame goes out), get/history
- * (reader_view) and bulk export (reader_export_view). Each asks policy_may_read() for this reader
- * and this item; nothing else in the hub serialises an item for a connection.
+ * (reader_view), bulk export (reader_export_view) and search
+ * (reader_search_view). Each asks policy_may_read() for this reader and this
+ * item; nothing else in the hub serialises an item for a connection.
  */
 #ifndef KR_READER_H
 #define KR_READER_H
@@ -52,6 +53,22 @@ enum kr_err reader_export_view_for(struct kr_server *srv, const struct kr_reader
  */
 bool reader_may_export_meta(struct kr_server *srv, const struct kr_reader *r,
                             const struct kr_item_meta *meta);
+
+/*
+ * Search, first pass: may s read the candidate with this access metadata
+ * (the same decision as for the item itself)? KR_OK or KR_EFORBIDDEN.
+ * Search matches, counts and ranks only the candidates this allows, so one
+ * the reader may not read leaves no trace in anything the reader is shown.
+ */
+enum kr_err reader_search_may_read(struct kr_session *s, const struct kr_item_meta *meta);
+
+/*
+ * Search, second pass: a result as s may see it, asked again for each item
+ * shown: KR_OK with *out a new reference to its reader view (never with RED
+ * recipients), or KR_EFORBIDDEN and *out NULL. Results and their snippets
+ * are built from this view only.
+ */
+enum kr_err reader_search_view(struct kr_session *s, struct kr_item *it, json_t **out);
 
 /*
  * A pending item as a moderator of its circle reviews it: KR_OK with *out a

@@ -28,8 +28,9 @@
  * Matching rules (documented here because the tests pin them):
  *  - Text is matched in a folded copy: full-width ASCII U+FF01..U+FF5E as
  *    ASCII, U+3000 and U+00A0 as a space, hyphen look-alikes (ー − ‐ – — ―
- *    ｰ ﹣) as '-' when next to a digit, and the defanged forms "[.]", "(.)",
- *    "[@]", "(@)", "[:]", "(:)" as '.', '@', ':'. The output replaces only
+ *    ｰ ﹣) as '-' when next to a digit, and the bracketed defanged forms
+ *    "[.]" "[dot]" "[@]" "[at]" "[:]", also with () or {} and letters in any
+ *    case, as '.', '@', ':'. The output replaces only
  *    the matched span of the original; every other byte is kept exactly.
  *  - Latin letters match case-insensitively (terms, domains, e-mails, URLs).
  *  - Word boundary for terms: an end of a term that is an ASCII letter or
@@ -182,6 +183,13 @@ json_t *redact_findings_public(const json_t *findings);
  * string; NULL when employees < 1 (unknown).
  */
 const char *redact_size_band(long employees);
+
+/*
+ * The canonical spelling of a size band label: one of the bands above,
+ * written with the en dash or with an ASCII hyphen ("500-999"). Static
+ * string; NULL when label is NULL or not a band.
+ */
+const char *redact_size_band_label(const char *label);
 
 /*
  * The coarsened organisation profile others may see. profile (borrowed) is

@@ -1,11 +1,13 @@
 /*
  * redact_norm.c - the folded copy every matcher reads (see redact_int.h):
  * full-width ASCII as ASCII, wide and no-break spaces as ' ', hyphen
- * look-alikes next to a digit as '-', defanged "[.]"/"[@]"/"[:]" as one
- * character; everything else copied byte for byte. Also the language test
+ * look-alikes next to a digit as '-', defanged "[.]"/"[dot]"/"[@]"/"[at]"/
+ * "[:]" (and with () or {}) as one character; everything else copied byte
+ * for byte. Also the language test
  * that chooses Japanese or English placeholders.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "redact_int.h"
 
@@ -66,21 +68,37 @@ static int fold_cp(uint32_t cp, bool prev_digit, const unsigned char *s, size_t 
 	return -1;
 }
 
-/* After emitting a closing bracket at f[j - 1]: "[.]" "(.)" "[@]" "(@)"
- * "[:]" "(:)" collapse into their middle character, mapped to the bracket. */
+/* Inside a defanging bracket pair: what stands for '.', '@' and ':'. */
+static const struct {
+	const char *in;
+	char to;
+} defanged[] = {{".", '.'}, {"dot", '.'}, {"@", '@'}, {"at", '@'}, {":", ':'}};
+
+/* After emitting a closing bracket at f[j - 1]: "[.]" "(.)" "{.}" "[dot]"
+ * "(dot)" "{dot}" "[@]" "(@)" "{@}" "[at]" "(at)" "{at}" "[:]" "(:)" "{:}"
+ * (letters in any case) collapse into the character they stand for, mapped
+ * to the opening bracket. These are the bracketed forms the indicator
+ * normaliser refangs (common/indicator.h); its word form " dot " is not
+ * folded here, since it would also fold organisation names like "Polka Dot". */
 static void undefang(struct rd_folded *fd)
 {
 	char *f = fd->f;
 	size_t j = fd->n;
 	char open;
 
-	if (j < 3)
+	open = f[j - 1] == ']' ? '[' : f[j - 1] == ')' ? '(' : f[j - 1] == '}' ? '{' : 0;
+	if (!open)
 		return;
-	open = f[j - 1] == ']' ? '[' : f[j - 1] == ')' ? '(' : 0;
-	if (!open || f[j - 3] != open || (f[j - 2] != '.' && f[j - 2] != '@' && f[j - 2] != ':'))
+	for (size_t k = 0; k < sizeof(defanged) / sizeof(defanged[0]); k++) {
+		size_t l = strlen(defanged[k].in);
+
+		if (j < l + 2 || f[j - l - 2] != open ||
+		    !rd_ci_eq(f + j - l - 1, defanged[k].in, l))
+			continue;
+		f[j - l - 2] = defanged[k].to;
+		fd->n = j - l - 1;
 		return;
-	f[j - 3] = f[j - 2];
-	fd->n = j - 2;
+	}
 }
 
 static void emit(struct rd_folded *fd, char c, size_t orig)
@@ -88,7 +106,7 @@ static void emit(struct rd_folded *fd, char c, size_t orig)
 	fd->f[fd->n] = c;
 	fd->map[fd->n] = (uint32_t)orig;
 	fd->n++;
-	if (c == ']' || c == ')')
+	if (c == ']' || c == ')' || c == '}')
 		undefang(fd);
 }
 

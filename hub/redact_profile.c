@@ -36,6 +36,31 @@ const char *redact_size_band(long employees)
 	return NULL;
 }
 
+const char *redact_size_band_label(const char *label)
+{
+	static const char dash[] = "\xe2\x80\x93"; /* U+2013 */
+
+	for (size_t i = 0; label && i < sizeof(bands) / sizeof(bands[0]); i++) {
+		const char *b = bands[i].band, *l = label;
+
+		/* Compare, letting one '-' in label stand for the band's en dash. */
+		while (*b && *l) {
+			if (strncmp(b, dash, 3) == 0 && *l == '-') {
+				b += 3;
+				l++;
+			} else if (*b == *l) {
+				b++;
+				l++;
+			} else {
+				break;
+			}
+		}
+		if (!*b && !*l)
+			return bands[i].band;
+	}
+	return NULL;
+}
+
 /* "JP-13" -> 13; 0 when it is not a prefecture code. */
 static int prefecture(const char *s)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "benign.h"
 #include "deny_log.h"
 #include "dispatch.h"
 #include "throttle.h"
@@ -274,6 +275,36 @@ static void lws_to_log(int level, const char *line)
 	kr_log(level == LLL_ERR ? KR_LOG_ERROR : KR_LOG_WARN, "lws: %.*s", (int)n, line);
 }
 
+/* Read benign_file into srv->benign; false (logged) when it is refused. */
+static bool load_benign(struct kr_server *srv, const char *path, const char *when)
+{
+	struct kr_ind_benign *list = NULL;
+	char err[512];
+
+	if (benign_load(path, &list, err, sizeof(err)) != KR_OK) {
+		kr_log(KR_LOG_ERROR, "%s: benign_file %s", when, err);
+		return false;
+	}
+	kr_ind_benign_free(srv->benign);
+	srv->benign = list;
+	if (path && *path)
+		kr_log(KR_LOG_INFO, "benign_file %s: %zu values", path, kr_ind_benign_count(list));
+	return true;
+}
+
+/* SIGHUP: the operator's benign list again (perhaps from another file);
+ * a refused file keeps the previous list and path. */
+static void reload_benign(struct kr_server *srv, struct kr_config *fresh)
+{
+	if (!load_benign(srv, fresh->benign_file, "SIGHUP")) {
+		kr_log(KR_LOG_ERROR, "SIGHUP: keeping the previous benign list");
+		return;
+	}
+	free(srv->cfg->benign_file);
+	srv->cfg->benign_file = fresh->benign_file;
+	fresh->benign_file = NULL;
+}
+
 /* Re-read the reloadable settings after SIGHUP. */
 static void reload_config(struct kr_server *srv, const char *path)
 {
@@ -311,6 +342,7 @@ static void reload_config(struct kr_server *srv, const char *path)
 	free(srv->cfg->geoip_asn);
 	srv->cfg->geoip_asn = fresh.geoip_asn;
 	fresh.geoip_asn = NULL;
+	reload_benign(srv, &fresh);
 	config_free(&fresh);
 	kr_log(KR_LOG_INFO, "SIGHUP: reloaded %s", path);
 }
@@ -354,6 +386,10 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 		return 1;
 	}
 	srv.data_version = store_data_version(st);
+	if (!load_benign(&srv, cfg->benign_file, "cannot start")) {
+		acl_free(srv.acl);
+		return 1;
+	}
 	srv.start_time = (double)time(NULL);
 	if (!throttle_start(&srv)) {
 		kr_log(KR_LOG_ERROR, "cannot start: out of memory");
@@ -413,5 +449,6 @@ out:
 	free(srv.held.items);
 	throttle_stop(&srv);
 	geoip_free(srv.geoip);
+	kr_ind_benign_free(srv.benign);
 	return rc;
 }

@@ -27,6 +27,7 @@ struct kr_held {
 	struct kr_item **items;
 	size_t n, cap;
 };
+struct kr_ind_benign;
 
 struct kr_server {
 	struct kr_config *cfg;
@@ -48,6 +49,7 @@ struct kr_server {
 	struct kr_metrics metrics;                 /* metrics.h; served at /metrics */
 	struct kr_rate_table *rate_user, *rate_ip; /* throttle.h */
 	double start_time;                         /* epoch seconds */
+	struct kr_ind_benign *benign; /* the operator's benign_file, re-read on SIGHUP */
 };
 
 /*

@@ -36,24 +36,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "indicator.h"
 #include "stix.h"
-
-/*
- * Has the indicator's validity window ended at now? (valid_until, when
- * present, is "YYYY-MM-DDTHH:MM:SSZ".) Stands in for kr_ind_expired() of
- * common/indicator.h until that lands; the two should become one.
- */
-static bool ind_expired(const json_t *ind, int64_t now)
-{
-	const json_t *vu = json_object_get(ind, "valid_until");
-	int64_t t;
-
-	if (!vu)
-		return false;
-	if (!kr_stix_time_parse(json_string_value(vu), &t))
-		return true; /* unreadable: fail closed */
-	return t <= now;
-}
 
 /* What every object of one item shares. */
 struct item_ctx {
@@ -263,7 +247,7 @@ enum kr_err stix_item_objects(const json_t *view, int64_t now, bool include_expi
 		goto out;
 	json_array_foreach(indicators, i, ind)
 	{
-		if (!include_expired && ind_expired(ind, now))
+		if (!include_expired && kr_ind_expired(ind, now))
 			continue;
 		rc = one_indicator(&c, ind, own, refs, seen);
 		if (rc != KR_OK)

@@ -16,7 +16,7 @@
 #include "metrics.h"
 #include "migrations.h"
 
-#define STMT_CACHE 64
+#define STMT_CACHE 128
 
 struct stmt_slot {
 	const char *sql;

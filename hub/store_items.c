@@ -13,7 +13,7 @@
 #define ITEM_COLUMNS                                                                               \
 	"i.cursor, i.id, i.kind, i.circle_id, c.key, i.tlp, i.status, i.title, i.body, "           \
 	"i.indicators, i.tags, i.created, i.author_user_id, i.author_org_id, i.created_at, "       \
-	"i.forwarded_from, i.pseudonym, i.profile, i.alert "
+	"i.forwarded_from, i.pseudonym, i.profile, i.alert, i.practice "
 
 static const char *col_text(sqlite3_stmt *s, int i)
 {
@@ -66,7 +66,7 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 	json_t *ind = json_loads(col_text(s, 9), 0, NULL);
 	json_t *tags = json_loads(col_text(s, 10), 0, NULL);
 	int64_t *recipients = NULL;
-	json_t *profile = NULL, *alert = NULL;
+	json_t *profile = NULL, *alert = NULL, *practice = NULL;
 	enum kr_err rc = KR_EINTERNAL;
 
 	*out = NULL;
@@ -95,6 +95,9 @@ static enum kr_err item_from_row(struct kr_store *st, sqlite3_stmt *s, struct kr
 	alert =
 	    sqlite3_column_type(s, 18) == SQLITE_NULL ? NULL : json_loads(col_text(s, 18), 0, NULL);
 	f.alert = alert;
+	practice =
+	    sqlite3_column_type(s, 19) == SQLITE_NULL ? NULL : json_loads(col_text(s, 19), 0, NULL);
+	f.practice = practice;
 	if (f.tlp == KR_TLP_RED) {
 		rc = load_recipients(st, f.cursor, &recipients, &f.n_recipients);
 		if (rc != KR_OK)
@@ -107,6 +110,7 @@ out:
 	free(recipients);
 	json_decref(profile);
 	json_decref(alert);
+	json_decref(practice);
 	json_decref(ind);
 	json_decref(tags);
 	return rc;
@@ -149,11 +153,12 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	static const char sql[] =
 	    "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, "
 	    "tags, author_user_id, author_org_id, created, created_at, forwarded_from, pseudonym, "
-	    "profile, alert) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+	    "profile, alert, practice) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+	    "?18)";
 	char id[KR_ITEM_ID_LEN + 1], created[32];
 	int64_t created_at = (int64_t)time(NULL);
-	char *ind = NULL, *tags = NULL, *profile = NULL, *alert = NULL;
+	char *ind = NULL, *tags = NULL, *profile = NULL, *alert = NULL, *practice = NULL;
 	sqlite3_stmt *s;
 	int64_t cursor;
 	enum kr_err rc = KR_EINTERNAL;
@@ -163,8 +168,10 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 	ind = json_dumps(in->indicators, JSON_COMPACT);
 	profile = in->profile ? json_dumps(in->profile, JSON_COMPACT) : NULL;
 	alert = in->alert ? json_dumps(in->alert, JSON_COMPACT) : NULL;
+	practice = in->practice ? json_dumps(in->practice, JSON_COMPACT) : NULL;
 	tags = json_dumps(in->tags, JSON_COMPACT);
-	if (!ind || !tags || !item_id_generate(id))
+	if (!ind || !tags || (in->alert && !alert) || (in->practice && !practice) ||
+	    !item_id_generate(id))
 		goto out;
 	/* Readers see the creation time only as finely as the policy allows. */
 	utc_time(in->created_round > 1 ? created_at - created_at % in->created_round : created_at,
@@ -197,6 +204,8 @@ enum kr_err store_item_insert(struct kr_store *st, const struct kr_item_new *in,
 		sqlite3_bind_text(s, 16, profile, -1, SQLITE_STATIC);
 	if (alert)
 		sqlite3_bind_text(s, 17, alert, -1, SQLITE_STATIC);
+	if (practice)
+		sqlite3_bind_text(s, 18, practice, -1, SQLITE_STATIC);
 	src = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (src != SQLITE_DONE) {
@@ -219,6 +228,7 @@ out:
 	free(tags);
 	free(profile);
 	free(alert);
+	free(practice);
 	return rc;
 }
 
@@ -405,7 +415,8 @@ enum kr_err store_item_edit(struct kr_store *st, int64_t cursor, const json_t *e
 {
 	static const char sql[] =
 	    "UPDATE items SET title = coalesce(?2, title), body = coalesce(?3, body), "
-	    "indicators = coalesce(?4, indicators), tags = coalesce(?5, tags) "
+	    "indicators = coalesce(?4, indicators), tags = coalesce(?5, tags), "
+	    "practice = coalesce(?6, practice) "
 	    "WHERE cursor = ?1 AND status = 'pending'";
 	sqlite3_stmt *s = store_prepare(st, sql);
 
@@ -416,6 +427,7 @@ enum kr_err store_item_edit(struct kr_store *st, int64_t cursor, const json_t *e
 	bind_edit(s, 3, edit, "body");
 	bind_edit(s, 4, edit, "indicators");
 	bind_edit(s, 5, edit, "tags");
+	bind_edit(s, 6, edit, "practice");
 	return step_changes(st, s);
 }
 
@@ -424,10 +436,10 @@ static const char sql_mark_old[] = "UPDATE items SET id = id || '~' WHERE cursor
 static const char sql_copy[] =
     "INSERT INTO items (id, kind, circle_id, tlp, status, title, body, indicators, tags, "
     "author_user_id, author_org_id, created, created_at, forwarded_from, status_reason, "
-    "pseudonym, profile, alert) "
+    "pseudonym, profile, alert, practice) "
     "SELECT ?2, kind, circle_id, coalesce(?3, tlp), 'published', title, body, indicators, "
     "tags, author_user_id, author_org_id, created, created_at, forwarded_from, ?4, pseudonym, "
-    "profile, alert "
+    "profile, alert, practice "
     "FROM items WHERE cursor = ?1";
 static const char sql_move_recipients[] =
     "UPDATE item_recipients SET item_cursor = ?2 WHERE item_cursor = ?1";
@@ -632,6 +644,89 @@ enum kr_err store_item_stamps(struct kr_store *st, int64_t circle_id, int64_t af
 		}
 		stop = cb(ud, &row);
 		free(recipients);
+		if (stop)
+			break;
+	}
+	if (rc == KR_OK && src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = store_err(st, src);
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* The candidates of a search: access metadata, then the indexed texts. */
+#define SEARCH_COLUMNS                                                                             \
+	"i.cursor, i.id, i.kind, i.circle_id, i.tlp, i.status, i.author_user_id, "                 \
+	"i.author_org_id, i.created_at, i.forwarded_from IS NOT NULL, "                            \
+	"f.title, f.tags, f.body, f.situation, f.steps, f.outcome "
+
+/* ?1 the MATCH expression (first variant only), then the filters. */
+#define SEARCH_FILTERS                                                                             \
+	"i.status = 'published' "                                                                  \
+	"AND (?2 IS NULL OR i.kind = ?2) AND (?3 IS NULL OR i.circle_id = ?3) "                    \
+	"AND (?4 IS NULL OR json_extract(i.practice, '$.directive') = ?4) "                        \
+	"AND (?5 IS NULL OR json_extract(i.practice, '$.industry') = ?5)"
+
+/* Hand the candidate in the current row of s to cb; its return value, or
+ * -1 when the recipients of a RED item could not be read. */
+static int search_row(struct kr_store *st, sqlite3_stmt *s, store_candidate_cb cb, void *ud)
+{
+	struct kr_search_candidate c = {0};
+	int64_t *recipients = NULL;
+	int stop;
+
+	c.cursor = sqlite3_column_int64(s, 0);
+	c.id = col_text(s, 1);
+	c.meta = (struct kr_item_meta){
+	    .kind = kr_kind_parse(col_text(s, 2)),
+	    .circle_id = sqlite3_column_int64(s, 3),
+	    .tlp = kr_tlp_parse(col_text(s, 4)),
+	    .status = kr_status_parse(col_text(s, 5)),
+	    .author_user_id = sqlite3_column_int64(s, 6),
+	    .author_org_id = sqlite3_column_int64(s, 7),
+	    .created_at = sqlite3_column_int64(s, 8),
+	    .forwarded = sqlite3_column_int(s, 9) != 0,
+	};
+	for (int i = 0; i < 6; i++)
+		c.text[i] = (const char *)sqlite3_column_text(s, 10 + i);
+	if (c.meta.tlp == KR_TLP_RED) {
+		if (load_recipients(st, c.cursor, &recipients, &c.meta.n_recipients) != KR_OK)
+			return -1;
+		c.meta.recipients = recipients;
+	}
+	stop = cb(ud, &c);
+	free(recipients);
+	return stop;
+}
+
+enum kr_err store_items_search(struct kr_store *st, const struct kr_store_search *q,
+                               store_candidate_cb cb, void *ud)
+{
+	static const char sql_match[] =
+	    "SELECT " SEARCH_COLUMNS "FROM items_fts f JOIN items i ON i.cursor = f.rowid "
+	    "WHERE items_fts MATCH ?1 AND " SEARCH_FILTERS;
+	static const char sql_scan[] =
+	    "SELECT " SEARCH_COLUMNS "FROM items_fts f JOIN items i ON i.cursor = f.rowid "
+	    "WHERE ?1 IS NULL AND " SEARCH_FILTERS;
+	sqlite3_stmt *s = store_prepare(st, q->fts ? sql_match : sql_scan);
+	enum kr_err rc = KR_OK;
+	int src, stop;
+
+	if (!s)
+		return KR_EINTERNAL;
+	if (q->fts)
+		sqlite3_bind_text(s, 1, q->fts, -1, SQLITE_TRANSIENT);
+	if (q->kind != KR_KIND_NONE)
+		sqlite3_bind_text(s, 2, kr_kind_name(q->kind), -1, SQLITE_STATIC);
+	if (q->circle_id > 0)
+		sqlite3_bind_int64(s, 3, q->circle_id);
+	if (q->directive > 0)
+		sqlite3_bind_int(s, 4, q->directive);
+	if (q->industry)
+		sqlite3_bind_text(s, 5, q->industry, -1, SQLITE_TRANSIENT);
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		stop = search_row(st, s, cb, ud);
+		if (stop < 0)
+			rc = KR_EINTERNAL;
 		if (stop)
 			break;
 	}

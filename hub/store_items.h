@@ -35,6 +35,7 @@ struct kr_item_new {
 	const char *pseudonym;      /* required: "anon-" + 8 hex */
 	const json_t *profile;      /* coarsened profile, or NULL */
 	const json_t *alert;        /* an alert's details, or NULL */
+	const json_t *practice;     /* a practice report's fields, or NULL */
 	int64_t created_round;      /* round `created` down to this many seconds (0: none) */
 };
 
@@ -72,8 +73,9 @@ enum kr_err store_sub_cursor_set(struct kr_store *st, int64_t user_id, const cha
 enum kr_err store_item_set_status(struct kr_store *st, int64_t cursor, enum kr_status status,
                                   const char *reason);
 
-/* Apply a moderator's edit ({title?, body?, indicators?, tags?}, already
- * validated) to a pending item. KR_ENOTFOUND when not pending. */
+/* Apply a moderator's edit ({title?, body?, indicators?, tags?, practice?},
+ * already validated; practice whole) to a pending item. KR_ENOTFOUND when
+ * not pending. */
 enum kr_err store_item_edit(struct kr_store *st, int64_t cursor, const json_t *edit);
 
 /*
@@ -131,5 +133,41 @@ struct kr_item_stamp {
 typedef int (*store_stamp_cb)(void *ud, const struct kr_item_stamp *st);
 enum kr_err store_item_stamps(struct kr_store *st, int64_t circle_id, int64_t after,
                               store_stamp_cb cb, void *ud);
+/* What a search asks the store for; unset members (NULL, 0) do not filter. */
+struct kr_store_search {
+	const char *fts; /* FTS5 MATCH expression (search.h), or NULL: every indexed item */
+	enum kr_kind kind;
+	int64_t circle_id;
+	int directive;        /* practice.directive */
+	const char *industry; /* practice.industry */
+};
+
+/*
+ * One candidate of a search: what the read gate needs to know about the
+ * item, and its indexed texts as stored (scrubbed) in the order of
+ * search.h's enum kr_search_field: title, tags (separated by spaces), body,
+ * situation, steps, outcome (NULL when absent). Borrowed until the callback
+ * returns.
+ */
+struct kr_search_candidate {
+	int64_t cursor;
+	const char *id;
+	struct kr_item_meta meta; /* with its recipients when RED */
+	const char *text[6];
+};
+
+/* Receives each candidate; returns 0 to go on, non-zero to stop. */
+typedef int (*store_candidate_cb)(void *ud, const struct kr_search_candidate *c);
+
+/*
+ * The candidates of a search: published items in the full-text index
+ * (migration 0006) that match q, in no particular order, handed to cb. A
+ * superset of the results: search.c decides whether each term really
+ * occurs, and who may see an item is for reader.c to decide. Reads no item
+ * as a whole (no JSON), so that a query matching thousands of items costs
+ * little more than reading their texts.
+ */
+enum kr_err store_items_search(struct kr_store *st, const struct kr_store_search *q,
+                               store_candidate_cb cb, void *ud);
 
 #endif

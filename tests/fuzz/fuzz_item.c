@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!json_is_array(inds))
 		goto out;
 	err[0] = '\0';
-	if (item_check_indicators(inds, &norm, err, sizeof(err)) != KR_OK) {
+	if (item_check_indicators(inds, NULL, &norm, err, sizeof(err)) != KR_OK) {
 		if (!err[0])
 			abort();
 		goto out;

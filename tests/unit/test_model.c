@@ -73,8 +73,8 @@ static const struct vocab vocabs[] = {
      kr_ind_type_parse_i,
      kr_ind_type_name_i,
      {"ipv4", "ipv6", "cidr", "domain", "url", "email", "md5", "sha1", "sha256", "cve", "asn",
-      NULL},
-     {"IPv4", "ip", "SHA256", "sha-256", "hostname", "uri", "CVE", "sha512", NULL}},
+      "sha512", NULL},
+     {"IPv4", "ip", "SHA256", "sha-256", "hostname", "uri", "CVE", "SHA512", "sha384", NULL}},
     {"indicator role",
      kr_ind_role_parse_i,
      kr_ind_role_name_i,
@@ -160,7 +160,7 @@ int main(void)
 	CHECK_STREQ(kr_tlp_name(KR_TLP_AMBER_STRICT), "AMBER+STRICT");
 	CHECK_NULL(kr_tlp_name(KR_TLP_NONE));
 	CHECK_NULL(kr_tlp_name((enum kr_tlp)(KR_TLP_RED + 1)));
-	CHECK_NULL(kr_ind_type_name((enum kr_ind_type)(KR_IND_ASN + 1)));
+	CHECK_NULL(kr_ind_type_name((enum kr_ind_type)(KR_IND_SHA512 + 1)));
 	check_case(NULL);
 	return check_finish();
 }

@@ -80,6 +80,8 @@ static const struct text_case text_cases[] = {
     {"domain end of sentence", P_SAKURA, "Mail us at sakura-bk.example.", "Mail us at [DOMAIN].",
      "domain"},
     {"defanged host", P_SAKURA, "vpn[.]sakura-bank[.]example[.]jp", "[DOMAIN]", "domain"},
+    {"defanged host [dot]", P_SAKURA, "vpn[dot]sakura-bank(DOT)example{.}jp", "[DOMAIN]", "domain"},
+    {"word dot is not folded", P_SAKURA, "Polka dot dress", NULL, ""},
 
     /* URLs */
     {"url under the domain", P_SAKURA,
@@ -114,6 +116,10 @@ static const struct text_case text_cases[] = {
     {"email under the domain is one placeholder", P_SAKURA,
      "mail hanako.sato@sakura-bank.example.jp now", "mail [EMAIL] now", "email"},
     {"email defanged", P_SAKURA, "jiro[@]example.org", "[EMAIL]", "email"},
+    {"email defanged [at] [dot]", P_SAKURA, "連絡は jiro[at]example[dot]org へ",
+     "連絡は [メール] へ", "email"},
+    {"email defanged (at) {@}", P_SAKURA, "jiro(AT)example.org, hana{@}example.org",
+     "[EMAIL], [EMAIL]", "email,email"},
     {"not an email", P_SAKURA, "@channel and user@localhost", NULL, ""},
 
     /* phone numbers */
@@ -615,6 +621,10 @@ static const char *const fragments[] = {
     "fe80::",
     ":",
     "[.]",
+    "[dot]",
+    "(at)",
+    "{",
+    "}",
     "(",
     ")",
     "+81",

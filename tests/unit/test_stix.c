@@ -171,6 +171,10 @@ static const struct {
     {KR_IND_SHA256, "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f",
      "[file:hashes.'SHA-256' = "
      "'275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f']"},
+    {KR_IND_SHA512,
+     "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
+     "[file:hashes.'SHA-512' = "
+     "'cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e']"},
     {KR_IND_ASN, "AS64496", "[autonomous-system:number = 64496]"},
     {KR_IND_ASN, "as64496", "[autonomous-system:number = 64496]"},
     {KR_IND_ASN, "64496", "[autonomous-system:number = 64496]"},
@@ -222,7 +226,7 @@ static const struct {
     {"[file:hashes.'sha-256' = 'cc']", "sha256=cc;", NULL},
     {"[file:hashes.SHA256 = 'cc']", "sha256=cc;", NULL},
     {"[autonomous-system:number = 64496]", "asn=AS64496;", NULL},
-    {"[file:hashes.'SHA-512' = 'dd']", NULL, "SHA-512"},
+    {"[file:hashes.'SHA-512' = 'dd']", "sha512=dd;", NULL},
     {"[file:hashes.'SHA3-256' = 'dd']", NULL, "no kairan indicator type"},
     {"[file:name = 'evil.exe']", NULL, "not a supported comparison"},
     {"[network-traffic:dst_ref.value = '198.51.100.7']", NULL, "not a supported comparison"},

@@ -174,8 +174,8 @@ static const struct row rows[] = {
      BUNDLE(REPORT(U1, G2, "`indicator--" U2 "`", "") "," IND(
          U2, G2, "[ipv4-addr:value = '1.2.3.4' AND ipv4-addr:value = '1.2.3.5']", "")),
      NULL, 0, "indicator--" U2, "AND is not supported"},
-    {"a SHA-512 hash", BUNDLE(IND(U1, G2, "[file:hashes.'SHA-512' = 'dd']", "")), NULL, 0,
-     "indicator--" U1, "SHA-512"},
+    {"a SHA3-256 hash", BUNDLE(IND(U1, G2, "[file:hashes.'SHA3-256' = 'dd']", "")), NULL, 0,
+     "indicator--" U1, "SHA3-256"},
     {"a vulnerability without CVE",
      BUNDLE(REPORT(U1, G2, "`vulnerability--" U2 "`", "") "," VULN(U2, G2, "Log4Shell", "")), NULL,
      0, "vulnerability--" U2, "no CVE id"},

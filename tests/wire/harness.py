@@ -942,8 +942,23 @@ def make_item(circle, tlp="GREEN", kind="threat", **fields):
     }
     if kind == "alert":
         item["alert"] = {"severity": "medium"}   # alerts need their details
+    if kind == "practice":
+        item["practice"] = dict(PRACTICE)         # and practice reports theirs
     item.update(fields)
     return item
+
+
+# The fields of a practice report (PROTOCOL.md, "Practice reports"): what
+# make_item(kind="practice") carries unless practice= is given.
+PRACTICE = {
+    "directive": 9,
+    "industry": "finance",
+    "readers": ["ciso", "staff"],
+    "level": 2,
+    "situation": "A supplier that maintains our online banking was breached; its contract set no deadline for telling us.",
+    "steps": "Added a 24-hour incident notification clause and a yearly security review to every outsourcing contract.",
+    "outcome": "The next supplier incident was reported the following morning.",
+}
 
 
 def setup_two_circles(hub, suffix=""):

@@ -128,7 +128,9 @@ class CliTest(HubTestCase):
         self.assertRegex(out, r"it_[0-9a-f]{16}")
 
     def test_every_example_file_is_accepted(self):
-        names = sorted(n for n in os.listdir(EXAMPLES) if n.endswith(".json"))
+        # assessment-*.json are self-assessments, not items (wire test 25 submits them)
+        names = sorted(n for n in os.listdir(EXAMPLES)
+                       if n.endswith(".json") and not n.startswith("assessment-"))
         self.assertTrue(names, f"no examples in {EXAMPLES}")
         for name in names:
             with self.subTest(example=name):

@@ -5,7 +5,8 @@ The author's organisation 茜銀行 (key akane-ginko) registers its names in
 Japanese and English and a short form (茜銀行, Akane Ginko, 茜銀), its domain
 akane-ginko.example, its people (田中 太郎 / Tanaka Taro), 937 employees and
 region JP-13. Its users plant all of that in the title, body and indicators
-of what they post ("茜銀行の田中太郎です、連絡先 tanaka@akane-ginko.example
+(and a practice report's situation, steps, outcome and references) of what
+they post ("茜銀行の田中太郎です、連絡先 tanaka@akane-ginko.example
 03-1234-5678、内部 10.1.2.3", the org key, the user name tanaka-taro, a
 postcode, own-domain indicators of every role, and a tag).
 
@@ -114,6 +115,15 @@ def planted(kind, circle, tlp, mark):
                       "recommended_action": f"茜銀行の田中太郎（tanaka@akane-ginko.example）"
                                             f"まで報告を。{mark}"}}
            if kind == "alert" else {}),
+        **({"practice": {
+            "directive": 9, "industry": "finance", "size_band": "500-999",
+            "readers": ["ciso"], "level": 2,
+            "situation": f"茜銀行の委託先で不正アクセス。田中太郎（03-1234-5678）が対応。{mark}",
+            "steps": "Akane Ginko revised its contracts; ask tanaka@akane-ginko.example "
+                     "or see https://www.akane-ginko.example/security.",
+            "outcome": "茜銀 の報告体制は〒100-0005 の本店で一元化、内部 10.1.2.3 で監視。",
+            "references": ["https://www.akane-ginko.example/practice.pdf", "茜銀行-PR-7"]}}
+           if kind == "practice" else {}),
     }
 
 
@@ -124,7 +134,8 @@ def clean(circle, tlp="GREEN", kind="threat", mark=None):
             "title": f"偽ログインページへ誘導するSMS {mark}",
             "body": f"SMSで偽のログインページへ誘導する手口を確認。{mark}",
             "indicators": [KEPT[0]], "tags": ["phishing"],
-            **({"alert": {"severity": "medium"}} if kind == "alert" else {})}
+            **({"alert": {"severity": "medium"}} if kind == "alert" else {}),
+            **({"practice": dict(harness.PRACTICE)} if kind == "practice" else {})}
 
 
 # -- leak detection --------------------------------------------------------------
@@ -484,7 +495,12 @@ class AnonymityTest(HubTestCase):
                          (kind, MAIN, "GREEN", "published"))
         # What recipients will see names nobody...
         self.assert_clean(json.dumps(shown, ensure_ascii=False), "preview.item")
-        self.assertEqual(shown["indicators"], KEPT, "attacker indicators must stay, intact")
+        # Attacker indicators stay intact; the documentation address is flagged
+        # benign by the hub (issue 5), which is not a change to the value.
+        self.assertEqual([{k: v for k, v in i.items() if k != "benign"}
+                          for i in shown["indicators"]], KEPT,
+                         "attacker indicators must stay, intact")
+        self.assertEqual(shown["indicators"][0].get("benign"), "documentation range (RFC 5737)")
         self.assertIn("[組織]", shown["title"] + shown["body"])
         # ...and the author sees what was removed, with the removed text.
         originals = {r["original"] for r in pv["removed"]}

@@ -53,12 +53,20 @@ SENT = [
     {"type": "domain", "value": "login-secure-bank.example", "role": "attacker"},
     {"type": "cidr", "value": "203.0.113.0/24", "role": "attacker"},
 ]
+# The hub's built-in benign flags (common/indicator_benign.c) on these values:
+# test addresses are documentation ranges, 8.8.8.8 a public resolver.
+DOC4, DOC6 = "documentation range (RFC 5737)", "documentation range (RFC 3849)"
+BENIGN = {"203.0.113.45": DOC4, "198.51.100.23": DOC4, "2001:db8:27::5": DOC6,
+          "192.0.2.77": DOC4, "8.8.8.8": "public DNS resolver (Google)",
+          "login-secure-bank.example": "reserved top-level domain (RFC 2606)",
+          "203.0.113.0/24": DOC4}
 GEO = {"203.0.113.45": IIJ, "198.51.100.23": NTT, "2001:db8:27::5": KDDI,
        "192.0.2.77": DOC_NET}
 
 
-def kept(sent, geo):
-    """What readers must receive: the non-victim indicators, with geo[value] added."""
+def kept(sent, geo, benign=None):
+    """What readers must receive: the non-victim indicators, with geo[value] added
+    and the hub's benign flag (built-in list) where it gives one."""
     out = []
     for ind in sent:
         if ind["role"] == "victim":
@@ -66,6 +74,9 @@ def kept(sent, geo):
         ind = dict(ind)
         if ind["value"] in geo:
             ind["geo"] = geo[ind["value"]]
+        flag = (BENIGN if benign is None else benign).get(ind["value"])
+        if flag:
+            ind["benign"] = flag
         out.append(ind)
     return out
 
@@ -201,10 +212,11 @@ class EnrichedTest(HubTestCase):
         mod.ok({"type": "moderate", "item_id": posted["item_id"], "decision": "approve"},
                "moderated")
         got = peer.get(posted["item_id"])
-        self.assertEqual(got["indicators"], [
-            {"type": "ipv6", "value": "2001:db8:27::5", "role": "attacker", "geo": KDDI},
-            {"type": "ipv4", "value": "198.51.100.23", "role": "unknown", "geo": NTT},
-            {"type": "domain", "value": "login-secure-bank.example", "role": "attacker"}])
+        self.assertEqual(got["indicators"], kept([
+            {"type": "ipv6", "value": "2001:db8:27::5", "role": "attacker"},
+            {"type": "ipv4", "value": "198.51.100.23", "role": "unknown"},
+            {"type": "domain", "value": "login-secure-bank.example", "role": "attacker"}],
+            {"2001:db8:27::5": KDDI, "198.51.100.23": NTT}))
 
     def test_clients_cannot_send_geo(self):
         author, mod = self.c("author"), self.c("moderator")

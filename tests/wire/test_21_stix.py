@@ -498,7 +498,7 @@ class StixTest(HubTestCase):
                 objects, titles = [], {}
                 for tlp, marking in markings.items():
                     i1 = self.indicator(f"[ipv4-addr:value = '198.51.100.{len(objects) + 10}'] OR "
-                                        f"[domain-name:value = 'tlp{version}-{tlp.lower()}.example']",
+                                        f"[domain-name:value = 'tlp{version}-{tlp.lower().replace('+', '-')}.example']",
                                         marking)
                     title = f"TLP {version} {tlp} 取り込み"
                     titles[title] = (tlp, i1)

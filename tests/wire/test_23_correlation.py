@@ -186,6 +186,8 @@ class CorrelationTest(HubTestCase):
         bad = [
             ({"type": "ip", "value": s}, "unknown_label"),
             ({"type": "ipv4", "value": ""}, "invalid_field"),
+            ({"type": "ipv4", "value": "203.0.113.300"}, "invalid_field"),
+            ({"type": "ipv4", "value": "203.0.113.081"}, "invalid_field"),
             ({"type": "ipv4", "value": s, "role": "attacker"}, "unknown_field"),
             ({"type": "ipv4"}, "invalid_field"),
             ("198.51.100.7", "invalid_field"),
