@@ -26,6 +26,9 @@ static const struct {
     [KR_ERATELIMIT] = {"rate_limited", KR_EXIT_SERVER},
     [KR_EOVERLOADED] = {"overloaded", KR_EXIT_SERVER},
     [KR_EINTERNAL] = {"internal", KR_EXIT_SERVER},
+    [KR_ETOOFAST] = {"too_fast", KR_EXIT_SERVER},
+    [KR_ECONNLIMIT] = {"too_many_connections", KR_EXIT_SERVER},
+    [KR_ETIMEOUT] = {"timeout", KR_EXIT_SERVER},
 };
 
 const char *kr_err_code(enum kr_err e)

@@ -25,6 +25,9 @@ enum kr_err {
 	KR_ERATELIMIT,  /* posting rate limit reached            -> rate_limited  */
 	KR_EOVERLOADED, /* queue full, try later                 -> overloaded    */
 	KR_EINTERNAL,   /* store or other internal failure       -> internal      */
+	KR_ETOOFAST,    /* message rate limit (user or address)  -> too_fast      */
+	KR_ECONNLIMIT,  /* connections from one address          -> too_many_connections */
+	KR_ETIMEOUT,    /* a message left incomplete too long    -> timeout       */
 	KR_ERR__COUNT
 };
 

@@ -31,6 +31,7 @@
 
 #include "kr_error.h"
 #include "admin_int.h"
+#include "audit.h"
 #include "log.h"
 #include "model.h"
 #include "store.h"
@@ -49,12 +50,14 @@ static const struct {
     [OPT_INDUSTRY] = {"--industry", true, false}, [OPT_EMPLOYEES] = {"--employees", true, false},
     [OPT_ORG] = {"--org", true, false},           [OPT_KIND] = {"--kind", true, false},
     [OPT_POLICY] = {"--policy", true, false},     [OPT_REGION] = {"--region", true, false},
+    [OPT_EXPIRES] = {"--expires", true, false},   [OPT_SINCE] = {"--since", true, false},
+    [OPT_LIMIT] = {"--limit", true, false},
 };
 
 /* Argument i of the command (after noun and verb). */
 const char *adm_arg(const struct admin *a, size_t i)
 {
-	return a->words[2 + i];
+	return a->words[a->arg0 + i];
 }
 
 /* The value of a single-valued option, or NULL. */
@@ -89,6 +92,8 @@ int adm_store_need(struct admin *a)
 	struct stat sb;
 	enum kr_err rc;
 
+	if (a->st)
+		return 0;
 	if (mkdir(a->data, 0700) != 0 && errno != EEXIST)
 		return adm_fail(a, KR_EINTERNAL, "cannot create data directory %s: %s", a->data,
 		                strerror(errno));
@@ -98,6 +103,73 @@ int adm_store_need(struct admin *a)
 	if (rc != KR_OK)
 		return adm_fail(a, rc, "cannot open the store in %s", a->data);
 	return 0;
+}
+
+/* ---- the audit trail -------------------------------------------------- */
+
+/* Commands that change nothing; every other command runs in one
+ * transaction with its audit entry. */
+static bool cmd_mutates(const struct cmd *c)
+{
+	static const char *const readers[] = {"list", "show", "check", "verify"};
+
+	if (c->verb[0] == '\0')
+		return false; /* backup: its own entry, after the copy */
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
+		if (strcmp(c->verb, readers[i]) == 0)
+			return false;
+	return true;
+}
+
+/* The audit entry of the command: action "admin NOUN VERB", subject its
+ * first argument, detail the other arguments and the names (never the
+ * values) of the options given, with how often. */
+static enum kr_err audit_command(struct admin *a)
+{
+	char action[64];
+	json_t *detail = json_object(), *args = json_array(), *opts = json_object();
+	enum kr_err rc = KR_EINTERNAL;
+
+	snprintf(action, sizeof(action), "admin %s %s", a->cmd->noun, a->cmd->verb);
+	if (!detail || !args || !opts)
+		goto out;
+	for (size_t i = 1; i < a->cmd->nargs; i++)
+		json_array_append_new(args, json_string(adm_arg(a, i)));
+	for (int o = OPT_NAME; o < OPT__COUNT; o++)
+		if (a->opt[o].n)
+			json_object_set_new(opts, opt_table[o].flag,
+			                    json_integer((json_int_t)a->opt[o].n));
+	if (json_array_size(args))
+		json_object_set(detail, "args", args);
+	if (json_object_size(opts))
+		json_object_set(detail, "options", opts);
+	rc = audit_record(a->st, "admin", action, a->cmd->nargs ? adm_arg(a, 0) : "", detail, NULL);
+out:
+	json_decref(detail);
+	json_decref(args);
+	json_decref(opts);
+	return rc;
+}
+
+int adm_commit(const struct admin *a_const)
+{
+	struct admin *a = (struct admin *)a_const;
+	enum kr_err rc;
+
+	if (!a->st || !a->in_tx)
+		return 0;
+	a->in_tx = false;
+	rc = audit_command(a);
+	if (rc == KR_OK)
+		rc = store_commit(a->st);
+	else
+		store_rollback(a->st);
+	if (rc == KR_OK)
+		return 0;
+	fprintf(stderr, PROG ": %s; nothing was changed\n",
+	        store_last_full(a->st) ? "the store's disk is full"
+	                               : "cannot record the change in the audit trail");
+	return (int)kr_err_exit(rc);
 }
 
 /* ---- the command table ----------------------------------------------- */
@@ -113,14 +185,15 @@ static const struct cmd commands[] = {
     {"org", "list", 0, 0, 0, cmd_org_list, "org list", "list organisations"},
     {"org", "remove", 1, 1, 0, cmd_org_remove, "org remove KEY",
      "remove an organisation with its users, tokens, memberships and roles"},
-    {"user", "add", 2, 3, 0, cmd_user_add, "user add ORG USER",
-     "add a user to an organisation and print its first token (once)"},
+    {"user", "add", 2, 3, BIT(OPT_EXPIRES), cmd_user_add, "user add ORG USER [--expires WHEN]",
+     "add a user to an organisation and print its first token (once); --expires 90d|12h|"
+     "2026-03-31|2026-03-31T18:00:00+09:00 makes the token stop working then"},
     {"user", "list", 0, 0, BIT(OPT_ORG), cmd_user_list, "user list [--org ORG]",
      "list users and how many valid tokens each holds"},
     {"user", "remove", 1, 1, 0, cmd_user_remove, "user remove USER",
      "remove a user with its tokens and roles"},
-    {"user", "token", 1, 1, 0, cmd_user_token, "user token USER",
-     "issue an additional token for a user and print it (once)"},
+    {"user", "token", 1, 1, BIT(OPT_EXPIRES), cmd_user_token, "user token USER [--expires WHEN]",
+     "issue an additional token for a user and print it (once); --expires as for user add"},
     {"user", "revoke", 1, 1, 0, cmd_user_revoke, "user revoke USER",
      "revoke every token of a user"},
     {"circle", "add", 1, 1, BIT(OPT_KIND) | BIT(OPT_NAME) | BIT(OPT_POLICY), cmd_circle_add,
@@ -150,6 +223,18 @@ static const struct cmd commands[] = {
      "validate a policy file without changing anything"},
     {"policy", "reload", 0, 0, 0, cmd_policy_reload, "policy reload",
      "validate every circle's policy file, then make a running hub re-read them"},
+    {"tls", "reload", 0, 0, 0, cmd_tls_reload, "tls reload",
+     "make a running hub serve its certificate and key files as they are now (also on "
+     "SIGHUP)"},
+    {"audit", "verify", 0, 0, 0, cmd_audit_verify, "audit verify",
+     "check every entry of the audit trail and its hash chain; exit 6 naming the first "
+     "entry that was edited, deleted, inserted or reordered"},
+    {"audit", "show", 0, 0, BIT(OPT_SINCE) | BIT(OPT_LIMIT), cmd_audit_show,
+     "audit show [--since SEQ|DATE] [--limit N]",
+     "print audit entries: the newest N (default 50), or N from --since on"},
+    {"backup", "", 1, 0, 0, cmd_backup, "backup FILE",
+     "copy the store to FILE (a new file, mode 0600) while the hub keeps serving; the copy "
+     "is checked with PRAGMA integrity_check"},
 };
 
 static const size_t n_commands = sizeof(commands) / sizeof(commands[0]);
@@ -265,7 +350,12 @@ static int args_check(struct admin *a)
 	if (!noun_known(noun))
 		return adm_usage_fail(
 		    a, "unknown command \"%s\" (org, user, circle, member or role)", noun);
-	c = verb ? cmd_find(noun, verb) : NULL;
+	a->arg0 = 2;
+	c = cmd_find(noun, "");
+	if (c)
+		a->arg0 = 1; /* a command without a verb: `backup FILE` */
+	else
+		c = verb ? cmd_find(noun, verb) : NULL;
 	if (!c) {
 		fprintf(stderr, PROG ": %s \"%s\"; one of:\n",
 		        verb ? "unknown verb" : "missing verb", verb ? verb : noun);
@@ -273,7 +363,7 @@ static int args_check(struct admin *a)
 		return KR_EXIT_USAGE;
 	}
 	a->cmd = c;
-	if (a->n_words - 2 != c->nargs)
+	if (a->n_words - a->arg0 != c->nargs)
 		return adm_usage_fail(a, "%s %s takes %zu argument%s", c->noun, c->verb, c->nargs,
 		                      c->nargs == 1 ? "" : "s");
 	for (int o = OPT_NAME; o < OPT__COUNT; o++)
@@ -319,10 +409,10 @@ int admin_main(int argc, char **argv)
 
 		if (noun && !noun_known(noun))
 			ex = adm_usage_fail(a, "unknown command \"%s\"", noun);
-		else if (verb && !cmd_find(noun, verb))
+		else if (verb && !cmd_find(noun, verb) && !cmd_find(noun, ""))
 			ex = adm_usage_fail(a, "unknown verb \"%s %s\"", noun, verb);
 		else
-			help_print(stdout, noun, verb);
+			help_print(stdout, noun, noun && cmd_find(noun, "") ? NULL : verb);
 		goto out;
 	}
 	ex = args_check(a);
@@ -336,7 +426,23 @@ int admin_main(int argc, char **argv)
 		ex = adm_usage_fail(a, "--data DIR is required (or set KAIRAN_DATA)");
 		goto out;
 	}
+	if (cmd_mutates(a->cmd)) {
+		ex = adm_store_need(a);
+		if (ex)
+			goto out;
+		if (store_begin(a->st) != KR_OK) {
+			ex = adm_fail(a, KR_EINTERNAL, "cannot start a transaction in %s", a->data);
+			goto out;
+		}
+		a->in_tx = true;
+	}
 	ex = a->cmd->run(a);
+	if (a->in_tx && ex == 0)
+		ex = adm_commit(a); /* a command that printed no confirmation */
+	if (a->in_tx) {
+		a->in_tx = false;
+		store_rollback(a->st); /* the command failed: nothing it did stays */
+	}
 out:
 	if (a)
 		store_close(a->st);

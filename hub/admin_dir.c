@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -114,17 +115,35 @@ int cmd_org_remove(struct admin *a)
 /* ---- users and tokens ------------------------------------------------ */
 
 /* Print a freshly issued token: alone on stdout (or as JSON), with the
- * explanation on stderr. Wipes token. */
-static int token_print(const struct admin *a, const char *user, const char *org, char *token)
+ * explanation on stderr. expires: epoch seconds, 0 for never. Wipes token. */
+static int token_print(const struct admin *a, const char *user, const char *org, char *token,
+                       int64_t expires)
 {
+	char when[32] = "";
+	int ex = adm_commit(a); /* stored (and audited) before it is shown */
+
+	if (ex) {
+		OPENSSL_cleanse(token, strlen(token));
+		return ex;
+	}
+	if (expires > 0) {
+		time_t t = (time_t)expires;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
 	if (a->json) {
 		json_t *o = json_pack("{s:s, s:s, s:s}", "user", user, "org", org, "token", token);
 
+		if (o && when[0])
+			json_object_set_new(o, "expires", json_string(when));
 		adm_json_print(o);
 		json_decref(o);
 	} else {
 		printf("%s\n", token);
-		fprintf(stderr, "token for %s (%s); shown once, store it now\n", user, org);
+		fprintf(stderr, "token for %s (%s)%s%s; shown once, store it now\n", user, org,
+		        when[0] ? ", valid until " : "", when);
 	}
 	fflush(stdout);
 	OPENSSL_cleanse(token, strlen(token));
@@ -140,24 +159,54 @@ static bool token_new(char token[KR_TOKEN_LEN + 1], unsigned char hash[KR_TOKEN_
 	return false;
 }
 
+/* --expires into *expires (0 without it). 0 or an exit code (message printed). */
+static int expiry_opt(const struct admin *a, int64_t *expires)
+{
+	const char *v = adm_opt1(a, OPT_EXPIRES);
+	char err[256];
+
+	*expires = 0;
+	if (v && !token_expiry_parse(v, (int64_t)time(NULL), expires, err, sizeof(err)))
+		return adm_usage_fail(a, "--expires: %s", err);
+	return 0;
+}
+
+/* Give the token just stored its expiry, in the transaction that stored it. */
+static enum kr_err expiry_set(struct admin *a, const unsigned char hash[KR_TOKEN_HASH_LEN],
+                              int64_t expires, enum kr_err rc)
+{
+	if (rc == KR_OK && expires > 0)
+		rc = store_token_set_expiry(a->st, hash, expires);
+	if (rc == KR_OK)
+		return store_commit(a->st);
+	store_rollback(a->st);
+	return rc;
+}
+
 int cmd_user_add(struct admin *a)
 {
 	const char *org = adm_arg(a, 0), *user = adm_arg(a, 1);
 	char token[KR_TOKEN_LEN + 1];
 	unsigned char hash[KR_TOKEN_HASH_LEN];
+	int64_t expires = 0;
 	enum kr_err rc;
-	int ex = adm_store_need(a);
+	int ex = expiry_opt(a, &expires);
 
+	if (!ex)
+		ex = adm_store_need(a);
 	if (ex)
 		return ex;
 	if (!token_new(token, hash))
 		return (int)kr_err_exit(KR_EINTERNAL);
-	rc = store_user_add(a->st, org, user, hash, a->err, sizeof(a->err));
+	rc = store_begin(a->st);
+	if (rc == KR_OK)
+		rc = expiry_set(a, hash, expires,
+		                store_user_add(a->st, org, user, hash, a->err, sizeof(a->err)));
 	if (rc != KR_OK) {
 		OPENSSL_cleanse(token, sizeof(token));
 		return adm_fail(a, rc, "cannot add user %s", user);
 	}
-	return token_print(a, user, org, token);
+	return token_print(a, user, org, token, expires);
 }
 
 int cmd_user_list(struct admin *a)
@@ -217,21 +266,26 @@ int cmd_user_token(struct admin *a)
 	const char *user = adm_arg(a, 0);
 	char token[KR_TOKEN_LEN + 1], org[MAX_KEY + 1];
 	unsigned char hash[KR_TOKEN_HASH_LEN];
+	int64_t expires = 0;
 	enum kr_err rc;
-	int ex = adm_store_need(a);
+	int ex = expiry_opt(a, &expires);
 
+	if (!ex)
+		ex = adm_store_need(a);
 	if (ex)
 		return ex;
 	if (!token_new(token, hash))
 		return (int)kr_err_exit(KR_EINTERNAL);
-	rc = store_token_add(a->st, user, hash);
+	rc = store_begin(a->st);
+	if (rc == KR_OK)
+		rc = expiry_set(a, hash, expires, store_token_add(a->st, user, hash));
 	if (rc != KR_OK) {
 		OPENSSL_cleanse(token, sizeof(token));
 		return adm_fail(
 		    a, rc, rc == KR_ENOTFOUND ? "no user %s" : "cannot add a token for %s", user);
 	}
 	user_org(a, user, org, sizeof(org));
-	return token_print(a, user, org, token);
+	return token_print(a, user, org, token, expires);
 }
 
 int cmd_user_revoke(struct admin *a)

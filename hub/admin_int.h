@@ -31,6 +31,9 @@ enum opt {
 	OPT_KIND,
 	OPT_POLICY,
 	OPT_REGION,
+	OPT_EXPIRES,
+	OPT_SINCE,
+	OPT_LIMIT,
 	OPT__COUNT
 };
 
@@ -49,6 +52,8 @@ struct admin {
 	const char *data;
 	bool json;
 	struct kr_store *st;
+	bool in_tx;  /* the command's transaction is open (admin.c) */
+	size_t arg0; /* index in words of the first argument: 2, or 1 without a verb */
 	char err[512];
 };
 
@@ -91,6 +96,10 @@ void adm_json_print(json_t *v);
 /* Print a list (stolen) as a table, or as JSON with --json; returns 0. */
 int adm_list_print(const struct admin *a, json_t *list, const struct column *cols, size_t ncols,
                    const char *empty);
+/* Commit the command's transaction with its audit entry (no-op when none
+ * is open); 0, or an exit code with the reason printed. adm_done() and the
+ * token printer call it before reporting success. */
+int adm_commit(const struct admin *a);
 /* Open the store (a->st) if not yet open; 0 or an exit code. */
 int adm_store_need(struct admin *a);
 /* Validate a policy file for circle (NULL: any); its absolute path (new
@@ -118,5 +127,11 @@ int cmd_user_list(struct admin *a);
 int cmd_user_remove(struct admin *a);
 int cmd_user_revoke(struct admin *a);
 int cmd_user_token(struct admin *a);
+/* admin_ops.c */
+int cmd_tls_reload(struct admin *a);
+int cmd_backup(struct admin *a);
+/* admin_audit.c */
+int cmd_audit_show(struct admin *a);
+int cmd_audit_verify(struct admin *a);
 
 #endif

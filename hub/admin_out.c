@@ -68,7 +68,12 @@ __attribute__((format(printf, 3, 4))) int adm_done(const struct admin *a, json_t
                                                    const char *fmt, ...)
 {
 	va_list ap;
+	int ex = adm_commit(a);
 
+	if (ex) {
+		json_decref(obj);
+		return ex;
+	}
 	if (a->json) {
 		adm_json_print(obj);
 	} else {

@@ -9,12 +9,22 @@
 enum kr_err auth_token_user(struct kr_server *srv, const char *token, size_t len,
                             unsigned char hash[KR_TOKEN_HASH_LEN], const struct kr_acl_user **user)
 {
+	int64_t expires = 0;
+
+	return auth_token_user_ex(srv, token, len, hash, user, &expires);
+}
+
+enum kr_err auth_token_user_ex(struct kr_server *srv, const char *token, size_t len,
+                               unsigned char hash[KR_TOKEN_HASH_LEN],
+                               const struct kr_acl_user **user, int64_t *expires)
+{
 	int64_t user_id = 0;
 	enum kr_err rc = KR_EAUTH;
 
 	*user = NULL;
+	*expires = 0;
 	if (token && token_well_formed(token, len) && token_hash(token, len, hash))
-		rc = store_token_lookup(srv->store, hash, &user_id);
+		rc = store_token_lookup_ex(srv->store, hash, &user_id, expires);
 	if (rc != KR_OK)
 		return rc;
 	*user = acl_user(srv->acl, user_id);

@@ -12,6 +12,7 @@
 #define KR_AUTH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "acl.h"
 #include "kr_error.h"
@@ -27,5 +28,11 @@ struct kr_server;
  */
 enum kr_err auth_token_user(struct kr_server *srv, const char *token, size_t len,
                             unsigned char hash[KR_TOKEN_HASH_LEN], const struct kr_acl_user **user);
+
+/* As auth_token_user(); *expires receives when the token expires (epoch
+ * seconds, 0: never), for sessions that outlive a request. */
+enum kr_err auth_token_user_ex(struct kr_server *srv, const char *token, size_t len,
+                               unsigned char hash[KR_TOKEN_HASH_LEN],
+                               const struct kr_acl_user **user, int64_t *expires);
 
 #endif

@@ -10,7 +10,9 @@
 
 #include "log.h"
 
-enum setting_type { SET_STR, SET_INT, SET_BOOL, SET_LOGLEVEL };
+enum setting_type { SET_STR, SET_INT, SET_BOOL, SET_LOGLEVEL, SET_SECRET };
+
+#define SECRET_MIN_LEN 32 /* a SET_SECRET value: never printed, at least this long */
 
 struct setting {
 	const char *name;
@@ -60,6 +62,27 @@ static const struct setting settings[] = {
      "remind attendees this many minutes before an event starts"},
     {"trusted_proxies", SET_STR, OFF(trusted_proxies), NULL, 0, 0, false,
      "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
+    {"audit_denial_window_s", SET_INT, OFF(audit_denial_window_s), "60", 1, 86400, false,
+     "identical refusals within this many seconds are one audit entry plus a count"},
+    {"metrics_token", SET_SECRET, OFF(metrics_token), NULL, 0, 0, false,
+     "bearer token for GET /metrics from other hosts (at least 32 characters); unset: none"},
+    {"metrics_local", SET_BOOL, OFF(metrics_local), "on", 0, 0, false,
+     "GET /metrics from 127.0.0.1 or ::1 needs no token (off behind a local proxy)"},
+    {"max_connections_per_ip", SET_INT, OFF(max_connections_per_ip), "256", 1, 1000000, true,
+     "websocket connections one client address may hold; more get too_many_connections"},
+    {"rate_user_per_s", SET_INT, OFF(rate_user_per_s), "1000", 0, 1000000, true,
+     "messages per second one user may send, over all its connections (0: no limit)"},
+    {"rate_user_burst", SET_INT, OFF(rate_user_burst), "10000", 1, 1000000, true,
+     "messages a user may send at once before rate_user_per_s applies"},
+    {"rate_ip_per_s", SET_INT, OFF(rate_ip_per_s), "0", 0, 1000000, true,
+     "messages per second one client address may send (0: no limit; behind a reverse "
+     "proxy every client has the proxy's address)"},
+    {"rate_ip_burst", SET_INT, OFF(rate_ip_burst), "2000", 1, 1000000, true,
+     "messages an address may send at once before rate_ip_per_s applies"},
+    {"frame_timeout_ms", SET_INT, OFF(frame_timeout_ms), "10000", 100, 600000, true,
+     "a message that was begun must be complete within this time"},
+    {"handshake_timeout_s", SET_INT, OFF(handshake_timeout_s), "10", 1, 300, false,
+     "a connection must finish its TLS handshake and websocket upgrade within this time"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -84,6 +107,14 @@ static bool apply(struct kr_config *cfg, const struct setting *s, const char *v,
 		if (kr_log_level_parse(v) < 0) {
 			snprintf(err, errlen, "%s: expected error, warn, info or debug, got '%s'",
 			         s->name, v);
+			return false;
+		}
+		/* fall through */
+	case SET_SECRET:
+		if (s->type == SET_SECRET && strlen(v) < SECRET_MIN_LEN) {
+			snprintf(err, errlen,
+			         "%s: use at least %d characters (openssl rand -hex 32)", s->name,
+			         SECRET_MIN_LEN);
 			return false;
 		}
 		/* fall through */
@@ -210,6 +241,10 @@ void config_print(const struct kr_config *cfg, FILE *out)
 			fprintf(out, "%s = %s\n", s->name,
 			        *(char *const *)field ? *(char *const *)field : "");
 			break;
+		case SET_SECRET:
+			fprintf(out, "%s%s = %s\n", *(char *const *)field ? "# " : "", s->name,
+			        *(char *const *)field ? "(set; not shown)" : "");
+			break;
 		case SET_BOOL:
 			fprintf(out, "%s = %s\n", s->name, *(const bool *)field ? "on" : "off");
 			break;
@@ -223,7 +258,8 @@ void config_print(const struct kr_config *cfg, FILE *out)
 void config_free(struct kr_config *cfg)
 {
 	for (size_t i = 0; i < N_SETTINGS; i++)
-		if (settings[i].type == SET_STR || settings[i].type == SET_LOGLEVEL)
+		if (settings[i].type == SET_STR || settings[i].type == SET_LOGLEVEL ||
+		    settings[i].type == SET_SECRET)
 			free(*(char **)((char *)cfg + settings[i].offset));
 	free(cfg->data_dir);
 	memset(cfg, 0, sizeof(*cfg));

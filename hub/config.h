@@ -35,6 +35,14 @@ struct kr_config {
 	int64_t event_reminder_minutes;
 	/* CIDRs of reverse proxies whose X-Forwarded-For is believed, or NULL. */
 	char *trusted_proxies;
+	int64_t audit_denial_window_s;
+	char *metrics_token; /* NULL: /metrics answers loopback clients only */
+	bool metrics_local;  /* loopback clients need no token */
+	int64_t max_connections_per_ip;
+	int64_t rate_user_per_s, rate_user_burst;
+	int64_t rate_ip_per_s, rate_ip_burst;
+	int64_t frame_timeout_ms;
+	int64_t handshake_timeout_s;
 };
 
 /* Fill cfg with the defaults of the settings table. */

@@ -5,7 +5,9 @@
 
 #include <string.h>
 
+#include "deny_log.h"
 #include "handlers.h"
+#include "throttle.h"
 #include "log.h"
 #include "server.h"
 
@@ -63,17 +65,27 @@ void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
 	const struct kr_dispatch_entry *e;
 	char idbuf[KR_ID_MAX + 1];
 	char err[256] = "";
+	bool allowed = throttle_message(s); /* every frame pays, even malformed ones */
 	enum kr_err rc;
 
 	rc = kr_envelope_parse(buf, len, &env, idbuf, err, sizeof(err));
+	if (rc == KR_OK && !allowed) {
+		counters_add(&s->srv->metrics.in, "too_fast", 1);
+		session_error(s, env.id, KR_ETOOFAST,
+		              "you are sending messages too fast; slow down");
+		goto out;
+	}
 	if (rc != KR_OK) {
+		counters_add(&s->srv->metrics.in, "invalid", 1);
 		session_error(s, env.id, rc, err);
 		return;
 	}
 	server_sync_directory(s->srv);
-	if (s->closing) /* the change just read revoked this session */
+	server_session_expired(s);
+	if (s->closing) /* the change just read revoked this session, or it expired */
 		goto out;
 	e = lookup(env.type);
+	counters_add(&s->srv->metrics.in, e ? e->type : "unknown", 1);
 	if (!e) {
 		snprintf(err, sizeof(err), "unknown message type '%.64s'", env.type);
 		rc = KR_ETYPE;
@@ -89,6 +101,8 @@ void dispatch_frame(struct kr_session *s, const char *buf, size_t len)
 		rc = e->fn(s, &env, err, sizeof(err));
 	}
 	if (rc != KR_OK) {
+		if (rc == KR_EFORBIDDEN || rc == KR_ENOTALLOWED)
+			deny_log_note(s, env.type, env.msg, rc);
 		if (rc == KR_EFORBIDDEN)
 			kr_log(KR_LOG_DEBUG, "session %s: %s denied: %s", s->peer, env.type, err);
 		session_error(s, env.id, rc, err[0] ? err : NULL);

@@ -11,6 +11,7 @@
  */
 #include <time.h>
 
+#include "audit.h"
 #include "handlers.h"
 #include "log.h"
 #include "reader.h"
@@ -46,6 +47,20 @@ struct export_ctx {
 	bool full;     /* stopped with more to come */
 	enum kr_err rc;
 };
+
+/* The audit entry of one page of an export: who, which circle ("" for all
+ * the reader's), how many items. A failure to record it is logged and the
+ * export still served (reads go on when the disk is full). */
+static void audit_export(struct kr_session *s, const char *circle, int64_t items, bool more)
+{
+	char actor[32];
+	json_t *detail = json_pack("{s:s, s:I, s:b}", "format", "stix", "items", (json_int_t)items,
+	                           "more", more);
+
+	audit_actor_user(s->user_id, actor, sizeof(actor));
+	audit_record(s->srv->store, actor, "export", circle ? circle : "", detail, NULL);
+	json_decref(detail);
+}
 
 /* Is the item one an export carries at all (before asking the gate)? */
 static bool wanted(const struct export_ctx *x, const struct kr_item *it)
@@ -174,6 +189,7 @@ KR_HANDLER(handle_export)
 	bundle = stix_bundle(x.objects);
 	if (!bundle)
 		return KR_EINTERNAL;
+	audit_export(s, json_string_value(json_object_get(env->msg, "circle")), x.items, x.full);
 	session_reply(s, json_pack("{s:s, s:s?, s:o, s:I, s:b}", "type", "export", "ref", env->id,
 	                           "bundle", bundle, "next", (json_int_t)x.next, "more", x.full));
 	return KR_OK;

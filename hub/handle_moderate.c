@@ -15,6 +15,7 @@
 #include "server.h"
 #include "store_items.h"
 #include "subs.h"
+#include "txn.h"
 #include "utf8.h"
 
 #define QUEUE_MAX        500
@@ -183,8 +184,24 @@ KR_HANDLER(handle_moderate)
 		snprintf(err, errlen, "no pending item '%.32s' in a circle you moderate", id);
 	if (rc == KR_OK && edit)
 		rc = merge_practice(it, edit, err, errlen);
-	if (rc == KR_OK)
-		rc = apply(s, it, d, edit, reason, &after);
+	if (rc == KR_OK) {
+		/* The decision and its audit entry commit together; an approved
+		 * item reaches subscribers only after that. */
+		json_t *detail;
+
+		rc = txn_begin(s->srv);
+		if (rc == KR_OK)
+			rc = apply(s, it, d, edit, reason, &after);
+		detail = txn_item_detail(s->srv, after);
+		if (detail)
+			json_object_set_new(
+			    detail, "decision",
+			    json_string(json_string_value(json_object_get(env->msg, "decision"))));
+		rc = txn_end(s->srv, rc, s->user_id, "moderate", id, detail);
+		if (rc == KR_EINTERNAL)
+			snprintf(err, errlen, "%s",
+			         txn_error_text(s->srv, "the decision could not be stored"));
+	}
 	if (rc != KR_OK)
 		goto out;
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:s}", "type", "moderated", "ref", env->id,

@@ -17,6 +17,7 @@
 #include "server.h"
 #include "store_items.h"
 #include "subs.h"
+#include "txn.h"
 #include "utf8.h"
 
 #define RECIPIENTS_MAX 256
@@ -233,9 +234,17 @@ KR_HANDLER(handle_post)
 	in.alert = anon.alert;
 	in.practice = anon.practice;
 	in.event = anon.event;
-	rc = store_item_insert(s->srv->store, &in, &stored);
+	rc = txn_begin(s->srv);
+	if (rc == KR_OK)
+		rc = store_item_insert(s->srv->store, &in, &stored);
+	rc = txn_end(s->srv, rc, s->user_id, "post", stored ? stored->id : NULL,
+	             json_pack("{s:s, s:s, s:s, s:s}", "circle", circle_key, "kind",
+	                       kr_kind_name(in.kind), "tlp", kr_tlp_name(in.tlp), "status",
+	                       kr_status_name(in.status)));
 	if (rc != KR_OK) {
-		snprintf(err, errlen, "the item could not be stored; nothing was posted");
+		snprintf(
+		    err, errlen, "%s",
+		    txn_error_text(s->srv, "the item could not be stored; nothing was posted"));
 		goto out;
 	}
 	session_reply(

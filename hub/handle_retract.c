@@ -7,6 +7,7 @@
 #include "server.h"
 #include "store_items.h"
 #include "store_requests.h"
+#include "txn.h"
 
 static const struct kr_field retract_fields[] = {
     {"item_id", KR_F_STRING, true},
@@ -67,9 +68,15 @@ KR_HANDLER(handle_retract)
 		rc = KR_EINVAL;
 		goto out;
 	}
-	rc = store_item_set_status(s->srv->store, it->cursor, KR_STATUS_RETRACTED, NULL);
-	if (rc != KR_OK)
+	rc = txn_begin(s->srv);
+	if (rc == KR_OK)
+		rc = store_item_set_status(s->srv->store, it->cursor, KR_STATUS_RETRACTED, NULL);
+	rc = txn_end(s->srv, rc, s->user_id, "retract", id, txn_item_detail(s->srv, it));
+	if (rc != KR_OK) {
+		snprintf(err, errlen, "%s",
+		         txn_error_text(s->srv, "the item could not be retracted"));
 		goto out;
+	}
 	session_reply(
 	    s, json_pack("{s:s, s:s?, s:s}", "type", "retracted", "ref", env->id, "item_id", id));
 	close_requests(s, it);

@@ -16,6 +16,7 @@
 #include "store_items.h"
 #include "store_requests.h"
 #include "subs.h"
+#include "txn.h"
 #include "utf8.h"
 
 #define REASON_MAX_CHARS 1000
@@ -142,8 +143,20 @@ KR_HANDLER(handle_forward)
 	else if (rc != KR_OK)
 		snprintf(err, errlen, "TLP %s items may not be forwarded from here to '%.64s'",
 		         kr_tlp_name(it->meta.tlp), to_key);
-	if (rc == KR_OK)
-		rc = forward_copy(s, &s->reader, it, to_id, &copy, err, errlen);
+	if (rc == KR_OK) {
+		json_t *detail;
+
+		rc = txn_begin(s->srv);
+		if (rc == KR_OK)
+			rc = forward_copy(s, &s->reader, it, to_id, &copy, err, errlen);
+		detail = txn_item_detail(s->srv, copy);
+		if (detail)
+			json_object_set_new(detail, "from", json_string(it->id));
+		rc = txn_end(s->srv, rc, s->user_id, "forward", copy ? copy->id : NULL, detail);
+		if (rc == KR_EINTERNAL)
+			snprintf(err, errlen, "%s",
+			         txn_error_text(s->srv, "the copy could not be stored"));
+	}
 	if (rc == KR_OK)
 		session_reply(s, json_pack("{s:s, s:s?, s:s, s:I, s:s}", "type", "forwarded", "ref",
 		                           env->id, "item_id", copy->id, "cursor",
@@ -339,10 +352,21 @@ KR_HANDLER(handle_decide)
 		snprintf(err, errlen, "request '%s' was already %s", id, req.status);
 		rc = KR_EINVAL;
 	}
-	if (rc == KR_OK && yes)
-		rc = grant(s, &req, err, errlen);
-	if (rc == KR_OK)
-		rc = store_request_decide(s->srv->store, id, yes, reason);
+	if (rc == KR_OK) {
+		/* Carrying out a grant, recording the decision and its audit entry
+		 * commit together. */
+		rc = txn_begin(s->srv);
+		if (rc == KR_OK && yes)
+			rc = grant(s, &req, err, errlen);
+		if (rc == KR_OK)
+			rc = store_request_decide(s->srv->store, id, yes, reason);
+		rc = txn_end(s->srv, rc, s->user_id, "decide", id,
+		             json_pack("{s:s, s:s, s:s}", "item", req.item_id, "action", req.action,
+		                       "decision", decision));
+		if (rc == KR_EINTERNAL)
+			snprintf(err, errlen, "%s",
+			         txn_error_text(s->srv, "the decision could not be stored"));
+	}
 	if (rc == KR_OK)
 		rc = store_request_get(s->srv->store, id, &after);
 	if (rc == KR_OK) {

@@ -10,6 +10,7 @@
 #include "feed.h"
 #include "ics.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "proto.h"
 #include "server.h"
 #include "taxii.h"
@@ -23,6 +24,7 @@ static const struct {
     {"/feed/", feed_http},
     {"/taxii2/", taxii_http},
     {"/events", ics_http},
+    {"/metrics", metrics_http},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "demo.h"
 #include "log.h"
+#include "perms.h"
 #include "server.h"
 #include "store.h"
 #include "tlsgen.h"
@@ -49,6 +50,9 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* Over a file size limit (RLIMIT_FSIZE) writes fail with EFBIG and the
+	 * store reports a full disk, as with ENOSPC, instead of the hub dying. */
+	sigaction(SIGXFSZ, &sa, NULL);
 }
 
 static void usage(FILE *out)
@@ -172,6 +176,27 @@ out:
 	return rc;
 }
 
+/* Refuse to run with the data directory, the store or the TLS key open to
+ * group or others. */
+static bool private_files(const struct kr_config *cfg)
+{
+	static const char *const store_files[] = {"kairan.db", "kairan.db-wal", "kairan.db-shm"};
+	char err[1024], *p;
+	bool ok = perms_private(cfg->data_dir, "the data directory", true, true, err, sizeof(err));
+
+	for (size_t i = 0; ok && i < sizeof(store_files) / sizeof(store_files[0]); i++) {
+		p = path_join(cfg->data_dir, store_files[i]);
+		ok = p && perms_private(p, "the store", false, false, err, sizeof(err));
+		free(p);
+	}
+	if (ok && cfg->tls && cfg->tls_key)
+		ok = perms_private(cfg->tls_key, "the TLS private key", false, true, err,
+		                   sizeof(err));
+	if (!ok)
+		fprintf(stderr, "kairan-hub: refusing to start: %s\n", err);
+	return ok;
+}
+
 /* Where the client binary probably is, for the demo's printed commands. */
 static void client_hint(char *out, size_t n)
 {
@@ -233,6 +258,8 @@ static int run(const struct options *o)
 	}
 	if (prepare_tls(&cfg) != 0)
 		goto out;
+	if (!private_files(&cfg))
+		goto out;
 	if (store_open(cfg.data_dir, &st, err, sizeof(err)) != KR_OK) {
 		fprintf(stderr, "kairan-hub: %s\n", err);
 		goto out;
@@ -261,6 +288,7 @@ int main(int argc, char **argv)
 	struct options o = {0};
 	int rc;
 
+	umask(KR_UMASK); /* the store, its journal files, keys: owner only */
 	if (argc > 1 && strcmp(argv[1], "admin") == 0)
 		return admin_main(argc - 1, argv + 1);
 	rc = parse_args(argc, argv, &o);

@@ -243,6 +243,8 @@ static int write_batch(struct kr_session *s, struct kr_item **items, size_t n, s
 	off += tail;
 	rc = lws_write(s->wsi, (unsigned char *)buf + LWS_PRE, off - LWS_PRE, LWS_WRITE_TEXT);
 	free(buf);
+	s->srv->metrics.deliver_frames++;
+	s->srv->metrics.items_delivered += n;
 	for (size_t i = 0; i < n; i++)
 		outq_pop(&s->q);
 	return rc < (int)(off - LWS_PRE) ? -1 : 1;
@@ -278,6 +280,10 @@ int reader_write(struct kr_session *s)
 			len = e->len;
 		}
 		written = lws_write(s->wsi, (unsigned char *)text, len, LWS_WRITE_TEXT);
+		if (e->item) {
+			s->srv->metrics.deliver_frames++;
+			s->srv->metrics.items_delivered++;
+		}
 		outq_pop(&s->q);
 		free(own);
 		if (written < (int)len) {

@@ -9,17 +9,21 @@
 #include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "benign.h"
 #include "clientip.h"
+#include "deny_log.h"
 #include "dispatch.h"
 #include "events.h"
 #include "feed.h"
+#include "throttle.h"
 #include "http.h"
 #include "log.h"
 #include "reader.h"
 #include "session.h"
 #include "subs.h"
+#include "tls.h"
 
 #define RX_KEEP_BYTES 16384 /* reassembly buffers above this are freed after use */
 
@@ -69,8 +73,11 @@ static void on_receive(struct kr_session *s, const void *in, size_t len)
 		s->rx_too_large = true;
 		s->rx_len = 0;
 	}
-	if (!lws_is_final_fragment(s->wsi) || lws_remaining_packet_payload(s->wsi) > 0)
+	if (!lws_is_final_fragment(s->wsi) || lws_remaining_packet_payload(s->wsi) > 0) {
+		throttle_frame(s, false);
 		return;
+	}
+	throttle_frame(s, true);
 	if (s->rx_too_large) {
 		snprintf(msg, sizeof(msg), "message exceeds max_frame_bytes (%lld)",
 		         (long long)s->srv->cfg->max_frame_bytes);
@@ -119,8 +126,19 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 	struct kr_session *s = user;
 
 	switch (reason) {
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
+		/* user is the vhost's SSL_CTX, not a session. */
+		srv->ssl_ctx = user;
+		if (!tls_ctx_harden(user)) {
+			kr_log(KR_LOG_ERROR, "cannot restrict TLS to version 1.2 or newer");
+			return 1;
+		}
+		return 0;
 	case LWS_CALLBACK_ESTABLISHED:
 		session_init(s, srv, wsi);
+		srv->metrics.connections++;
+		if (!throttle_connection(s))
+			return 0;
 		lws_sul_schedule(srv->ctx, 0, &s->auth_sul, auth_deadline,
 		                 srv->cfg->auth_timeout_ms * LWS_US_PER_MS);
 		kr_log(KR_LOG_DEBUG, "session %s: connected", s->peer);
@@ -187,13 +205,48 @@ void server_directory_changed(struct kr_server *srv)
 	}
 }
 
+bool server_session_expired(struct kr_session *s)
+{
+	if (!s->authed || s->token_expires <= 0 || (int64_t)time(NULL) < s->token_expires)
+		return false;
+	if (!session_refresh(s)) { /* fails closed: nothing more is delivered */
+		kr_log(KR_LOG_INFO, "session %s: token expired; closing", s->peer);
+		session_close(s, KR_EAUTH, "your token expired");
+		lws_callback_on_writable(s->wsi);
+		return true;
+	}
+	return false; /* the store says it is still valid (expiry moved) */
+}
+
+/* Serve the certificate and key files as they are now (SIGHUP, or
+ * `kairan-hub admin tls reload`); a bad pair is refused and the one in
+ * force kept. */
+static void reload_tls(struct kr_server *srv, const char *why)
+{
+	char fp[KR_TLS_FP_LEN + 1], err[512];
+
+	if (!srv->cfg->tls || !srv->ctx)
+		return;
+	if (!tls_reload(srv->ctx, srv->ssl_ctx, srv->cfg->tls_cert, srv->cfg->tls_key, fp, err,
+	                sizeof(err))) {
+		kr_log(KR_LOG_ERROR, "%s: %s; keeping the certificate in force", why, err);
+		return;
+	}
+	kr_log(KR_LOG_INFO, "%s: serving certificate %s (sha256 %s)", why, srv->cfg->tls_cert, fp);
+}
+
 void server_sync_directory(struct kr_server *srv)
 {
-	int64_t v = store_data_version(srv->store);
+	int64_t v = store_data_version(srv->store), epoch = 0;
 
 	if (v >= 0 && v != srv->data_version) {
 		srv->data_version = v;
 		server_directory_changed(srv);
+		if (store_meta_get(srv->store, "tls_epoch", &epoch) == KR_OK &&
+		    epoch != srv->tls_epoch) {
+			srv->tls_epoch = epoch;
+			reload_tls(srv, "admin tls reload");
+		}
 	}
 }
 
@@ -210,6 +263,8 @@ static void poll_directory(lws_sorted_usec_list_t *sul)
 	struct kr_server *srv = lws_container_of(sul, struct kr_server, poll_sul);
 
 	server_sync_directory(srv);
+	for (struct kr_session *s = srv->sessions; s; s = s->next)
+		server_session_expired(s);
 	lws_sul_schedule(srv->ctx, 0, &srv->poll_sul, poll_directory,
 	                 srv->cfg->data_poll_ms * LWS_US_PER_MS);
 }
@@ -274,6 +329,13 @@ static void reload_config(struct kr_server *srv, const char *path)
 	srv->cfg->auth_timeout_ms = fresh.auth_timeout_ms;
 	srv->cfg->history_max = fresh.history_max;
 	srv->cfg->event_reminder_minutes = fresh.event_reminder_minutes;
+	srv->cfg->max_connections_per_ip = fresh.max_connections_per_ip;
+	srv->cfg->rate_user_per_s = fresh.rate_user_per_s;
+	srv->cfg->rate_user_burst = fresh.rate_user_burst;
+	srv->cfg->rate_ip_per_s = fresh.rate_ip_per_s;
+	srv->cfg->rate_ip_burst = fresh.rate_ip_burst;
+	srv->cfg->frame_timeout_ms = fresh.frame_timeout_ms;
+	throttle_reload(srv);
 	free(srv->cfg->log_level);
 	srv->cfg->log_level = fresh.log_level;
 	fresh.log_level = NULL;
@@ -299,6 +361,11 @@ static int create_context(struct kr_server *srv, const char *cert, const char *k
 	info.protocols = protocols;
 	info.user = srv;
 	info.retry_and_idle_policy = &keepalive;
+	/* TLS handshake and websocket upgrade must be done within this; a
+	 * connection that sends nothing at all is held to it by the idle
+	 * timeout of its header table (10 s by default). */
+	info.timeout_secs = (unsigned int)srv->cfg->handshake_timeout_s;
+	info.timeout_secs_ah_idle = (unsigned int)srv->cfg->handshake_timeout_s;
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	if (srv->cfg->tls) {
 		info.ssl_cert_filepath = cert;
@@ -327,6 +394,13 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 		acl_free(srv.acl);
 		return 1;
 	}
+	srv.start_time = (double)time(NULL);
+	if (!throttle_start(&srv)) {
+		kr_log(KR_LOG_ERROR, "cannot start: out of memory");
+		goto out;
+	}
+	if (store_meta_get(st, "tls_epoch", &srv.tls_epoch) != KR_OK)
+		srv.tls_epoch = 0;
 	srv.geoip = geoip_new();
 	if (!srv.geoip) {
 		kr_log(KR_LOG_ERROR, "cannot start: out of memory");
@@ -348,8 +422,20 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	lws_sul_schedule(srv.ctx, 0, &srv.poll_sul, poll_directory,
 	                 cfg->data_poll_ms * LWS_US_PER_MS);
 	events_start(&srv);
+	deny_log_start(&srv);
 	kr_log(KR_LOG_INFO, "listening on %s://%s:%lld", cfg->tls ? "wss" : "ws", cfg->bind,
 	       (long long)cfg->port);
+	if (cfg->tls) {
+		char fp[KR_TLS_FP_LEN + 1];
+
+		if (!srv.ssl_ctx || !tls_ctx_fingerprint(srv.ssl_ctx, fp)) {
+			kr_log(KR_LOG_ERROR,
+			       "cannot start: TLS is on but no certificate is in force");
+			goto out;
+		}
+		kr_log(KR_LOG_INFO, "serving certificate %s (sha256 %s), TLS 1.2 or newer",
+		       cfg->tls_cert, fp);
+	}
 	while (!*stop) {
 		if (*reload) {
 			*reload = 0;
@@ -357,6 +443,7 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 			geoip_configure(srv.geoip, cfg->geoip_city, cfg->geoip_asn, true);
 			server_directory_changed(&srv); /* circle policies too */
 			events_schedule(&srv); /* event_reminder_minutes may have changed */
+			reload_tls(&srv, "SIGHUP");
 		}
 		if (lws_service(srv.ctx, 0) < 0)
 			break;
@@ -364,11 +451,14 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	kr_log(KR_LOG_INFO, "shutting down (%zu connections)", srv.n_sessions);
 	rc = 0;
 out:
+	deny_log_stop(&srv);
 	lws_sul_cancel(&srv.poll_sul);
 	events_stop(&srv);
 	if (srv.ctx)
 		lws_context_destroy(srv.ctx);
 	acl_free(srv.acl);
+	free(srv.held.items);
+	throttle_stop(&srv);
 	geoip_free(srv.geoip);
 	kr_ind_benign_free(srv.benign);
 	clientip_free(srv.proxies);

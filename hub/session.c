@@ -33,6 +33,7 @@ void session_destroy(struct kr_session *s)
 	if (!srv)
 		return;
 	lws_sul_cancel(&s->auth_sul);
+	lws_sul_cancel(&s->frame_sul);
 	if (s->prev)
 		s->prev->next = s->next;
 	else
@@ -59,6 +60,7 @@ void session_reply(struct kr_session *s, json_t *msg)
 	size_t len;
 	char *buf = msg ? kr_msg_dump(msg, LWS_PRE, &len) : NULL;
 
+	counters_add(&s->srv->metrics.out, json_string_value(json_object_get(msg, "type")), 1);
 	json_decref(msg);
 	if (!buf || !outq_push_frame(&s->q, buf, len)) {
 		kr_log(KR_LOG_ERROR, "session %s: out of memory queueing a reply; closing",
@@ -74,6 +76,7 @@ void session_reply(struct kr_session *s, json_t *msg)
 
 void session_error(struct kr_session *s, const char *ref, enum kr_err e, const char *message)
 {
+	counters_add(&s->srv->metrics.errors, kr_err_code(e), 1);
 	session_reply(s, kr_msg_error(ref, e, message));
 }
 
@@ -118,7 +121,8 @@ bool session_refresh(struct kr_session *s)
 	/* Any failure to confirm the user and token, including a store error,
 	 * ends the session: access fails closed. */
 	u = acl_user(s->srv->acl, s->user_id);
-	if (!u || store_token_lookup(s->srv->store, s->token_hash, &uid) != KR_OK ||
+	if (!u ||
+	    store_token_lookup_ex(s->srv->store, s->token_hash, &uid, &s->token_expires) != KR_OK ||
 	    uid != s->user_id) {
 		/* Fail closed at once: no membership, nothing deliverable. */
 		free(s->memberships);

@@ -47,10 +47,13 @@ struct kr_session {
 	bool authed;
 	int64_t user_id;
 	unsigned char token_hash[KR_TOKEN_HASH_LEN];
+	int64_t token_expires;             /* epoch seconds; 0: the token never expires */
 	struct kr_membership *memberships; /* owned, sorted by circle */
 	struct kr_reader reader;           /* points into memberships */
 	lws_sorted_usec_list_t auth_sul;
 	int auth_failures;
+	lws_sorted_usec_list_t frame_sul; /* deadline of a message begun (throttle.h) */
+	bool rx_open;                     /* a message is partly received */
 
 	char *rx; /* reassembly buffer for fragmented messages */
 	size_t rx_len, rx_cap;
@@ -93,8 +96,9 @@ void session_login(struct kr_session *s, int64_t user_id,
 
 /*
  * Re-check the session against the current snapshot and store: false when
- * its user or token is gone (the caller closes it); otherwise memberships
- * are recomputed and the subscription is narrowed to what it may follow.
+ * its user or token is gone or expired (the caller closes it); otherwise
+ * memberships are recomputed and the subscription is narrowed to what it
+ * may follow.
  */
 bool session_refresh(struct kr_session *s);
 

@@ -3,13 +3,17 @@
  */
 #include "store.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/rand.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "migrations.h"
 
 #define STMT_CACHE 256
@@ -22,7 +26,19 @@ struct stmt_slot {
 struct kr_store {
 	sqlite3 *db;
 	struct stmt_slot cache[STMT_CACHE];
+	int depth;      /* store_begin() nesting: 0 none, 1 a transaction, >1 savepoints */
+	bool last_full; /* the last failure was a full disk */
+	struct timespec tx_start;
+	struct kr_hist writes; /* write transactions, BEGIN to COMMIT (metrics.h) */
 };
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
 
 static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
@@ -164,31 +180,120 @@ sqlite3 *store_db(struct kr_store *st)
 	return st->db;
 }
 
+/* Remember whether a failing result code means the disk is full. SQLite
+ * reports ENOSPC as SQLITE_FULL, but a write over the file size limit
+ * (EFBIG) or quota (EDQUOT) as SQLITE_IOERR_WRITE, and does not always
+ * keep the errno: errno_after is errno read right after the failing call
+ * (successful system calls leave it alone), used when SQLite has none. */
+static void note_result(struct kr_store *st, int rc, int errno_after)
+{
+	int sys = sqlite3_system_errno(st->db);
+
+	if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return;
+	if (sys == 0)
+		sys = errno_after;
+	st->last_full = (rc & 0xff) == SQLITE_FULL ||
+	                ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG
+#ifdef EDQUOT
+	                                                 || sys == EDQUOT
+#endif
+	                                                 ));
+}
+
+static enum kr_err exec_tx(struct kr_store *st, const char *sql)
+{
+	int rc, e;
+
+	errno = 0;
+	rc = exec(st->db, sql, NULL, 0);
+	e = errno;
+	note_result(st, rc == SQLITE_OK ? rc : sqlite3_extended_errcode(st->db), e);
+	return rc == SQLITE_OK ? KR_OK : KR_EINTERNAL;
+}
+
 enum kr_err store_begin(struct kr_store *st)
 {
-	return exec(st->db, "BEGIN IMMEDIATE", NULL, 0) == SQLITE_OK ? KR_OK : KR_EINTERNAL;
+	char sql[32];
+	enum kr_err rc;
+
+	if (st->depth == 0 && !sqlite3_get_autocommit(st->db))
+		return KR_EINTERNAL; /* a transaction not opened here */
+	if (st->depth == 0) {
+		st->last_full = false;
+		clock_gettime(CLOCK_MONOTONIC, &st->tx_start);
+		rc = exec_tx(st, "BEGIN IMMEDIATE");
+	} else {
+		snprintf(sql, sizeof(sql), "SAVEPOINT kr_%d", st->depth);
+		rc = exec_tx(st, sql);
+	}
+	if (rc == KR_OK)
+		st->depth++;
+	return rc;
 }
 
 enum kr_err store_commit(struct kr_store *st)
 {
-	int rc = exec(st->db, "COMMIT", NULL, 0);
+	char sql[32];
+	enum kr_err rc;
 
-	if (rc != SQLITE_OK) {
-		kr_log(KR_LOG_ERROR, "store: commit failed: %s", sqlite3_errmsg(st->db));
-		store_rollback(st);
-		return KR_EINTERNAL;
+	if (st->depth > 1) {
+		st->depth--;
+		snprintf(sql, sizeof(sql), "RELEASE kr_%d", st->depth);
+		rc = exec_tx(st, sql);
+		if (rc != KR_OK) {
+			kr_log(KR_LOG_ERROR, "store: release failed: %s", sqlite3_errmsg(st->db));
+			snprintf(sql, sizeof(sql), "ROLLBACK TO kr_%d", st->depth);
+			exec(st->db, sql, NULL, 0);
+		}
+		return rc;
 	}
-	return KR_OK;
+	st->depth = 0;
+	rc = exec_tx(st, "COMMIT");
+	hist_observe(&st->writes, since(&st->tx_start));
+	if (rc != KR_OK) {
+		kr_log(KR_LOG_ERROR, "store: commit failed: %s%s", sqlite3_errmsg(st->db),
+		       st->last_full ? " (the disk is full)" : "");
+		if (!sqlite3_get_autocommit(st->db))
+			exec(st->db, "ROLLBACK", NULL, 0);
+	}
+	return rc;
 }
 
 void store_rollback(struct kr_store *st)
 {
+	char sql[64];
+
+	if (st->depth > 1) {
+		st->depth--;
+		snprintf(sql, sizeof(sql), "ROLLBACK TO kr_%d; RELEASE kr_%d", st->depth,
+		         st->depth);
+		exec(st->db, sql, NULL, 0);
+		return;
+	}
+	st->depth = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		exec(st->db, "ROLLBACK", NULL, 0);
 }
 
+bool store_in_transaction(struct kr_store *st)
+{
+	return st->depth > 0;
+}
+
+const struct kr_hist *store_write_latency(struct kr_store *st)
+{
+	return &st->writes;
+}
+
+bool store_last_full(struct kr_store *st)
+{
+	return st->last_full;
+}
+
 enum kr_err store_err(struct kr_store *st, int rc)
 {
+	note_result(st, rc, errno);
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
@@ -216,6 +321,38 @@ int64_t store_data_version(struct kr_store *st)
 	if (s)
 		sqlite3_reset(s);
 	return v;
+}
+
+enum kr_err store_meta_get(struct kr_store *st, const char *key, int64_t *value)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key = ?1";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int step;
+
+	*value = 0;
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*value = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? KR_OK : store_err(st, step);
+}
+
+enum kr_err store_meta_bump(struct kr_store *st, const char *key)
+{
+	static const char sql[] = "INSERT INTO meta (key, value) VALUES (?1, 1) "
+	                          "ON CONFLICT (key) DO UPDATE SET value = value + 1";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int step;
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(s);
+	sqlite3_reset(s);
+	return step == SQLITE_DONE ? KR_OK : store_err(st, step);
 }
 
 int store_schema_version(void)

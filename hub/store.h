@@ -13,6 +13,7 @@
 #define KR_STORE_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,9 +40,29 @@ sqlite3_stmt *store_prepare(struct kr_store *st, const char *sql);
 /* The raw handle, for store_*.c files only. */
 sqlite3 *store_db(struct kr_store *st);
 
+/*
+ * Transactions. store_begin() opens one (BEGIN IMMEDIATE: the write lock is
+ * taken at once, so concurrent writers queue on busy_timeout) or, inside
+ * one already opened here, a savepoint: a caller can wrap store functions
+ * that open their own transaction and commit them together with its own
+ * writes (the audit entry of a change). store_commit() ends the innermost
+ * level (RELEASE, or COMMIT at the outermost; a failed COMMIT is rolled
+ * back); store_rollback() undoes the innermost level only.
+ */
 enum kr_err store_begin(struct kr_store *st);
 enum kr_err store_commit(struct kr_store *st);
 void store_rollback(struct kr_store *st);
+
+/* True while a store_begin() is open. */
+bool store_in_transaction(struct kr_store *st);
+
+struct kr_hist;
+/* How long write transactions took, BEGIN to COMMIT (for /metrics). */
+const struct kr_hist *store_write_latency(struct kr_store *st);
+
+/* True when the last failure of the store was a full disk (SQLITE_FULL,
+ * ENOSPC, EFBIG, EDQUOT): nothing was stored, and space must be freed. */
+bool store_last_full(struct kr_store *st);
 
 /* Map a SQLite result code to a kairan error (constraint -> KR_EINVAL...). */
 enum kr_err store_err(struct kr_store *st, int rc);
@@ -51,6 +72,13 @@ enum kr_err store_err(struct kr_store *st, int rc);
  * command) committed a change. Returns -1 on error.
  */
 int64_t store_data_version(struct kr_store *st);
+
+/* A hub-wide counter of the meta table (0 when the key has no row yet). */
+enum kr_err store_meta_get(struct kr_store *st, const char *key, int64_t *value);
+
+/* Add one to a hub-wide counter of the meta table (creating it at 1), so a
+ * running hub notices (data_version) and acts on the new value. */
+enum kr_err store_meta_bump(struct kr_store *st, const char *key);
 
 /* The newest schema version this binary knows (number of migrations). */
 int store_schema_version(void);

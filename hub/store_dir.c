@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "utf8.h"
 
 /* ---- transactions ---------------------------------------------------- */
@@ -550,29 +552,87 @@ out:
 enum kr_err store_token_lookup(struct kr_store *st, const unsigned char hash[KR_TOKEN_HASH_LEN],
                                int64_t *user_id)
 {
-	static const char sql[] = "SELECT user_id FROM tokens WHERE hash = ?1 AND revoked = 0 "
-	                          "AND (expires IS NULL "
-	                          "OR expires > strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+	int64_t expires = 0;
+
+	return store_token_lookup_ex(st, hash, user_id, &expires);
+}
+
+/* Into next (n + 1 bytes), the smallest blob greater than every 32-byte
+ * hash that starts with the n-byte prefix: prefix + 1 as a big-endian
+ * number, or n + 1 bytes of 0xFF when prefix is all 0xFF. Its length. */
+static size_t prefix_next(const unsigned char *prefix, unsigned char *next, size_t n)
+{
+	memcpy(next, prefix, n);
+	for (size_t i = n; i-- > 0;) {
+		if (++next[i] != 0)
+			return n;
+	}
+	memset(next, 0xFF, n + 1);
+	return n + 1;
+}
+
+enum kr_err store_token_lookup_ex(struct kr_store *st, const unsigned char hash[KR_TOKEN_HASH_LEN],
+                                  int64_t *user_id, int64_t *expires)
+{
+	/* The index finds candidates by the first TOKEN_SELECTOR_LEN bytes of the
+	 * hash only (a range on the UNIQUE index); the whole hash is then
+	 * compared in constant time, so lookup timing depends on the selector
+	 * alone. */
+	static const char sql[] =
+	    "SELECT user_id, hash, coalesce(CAST(strftime('%s', expires) AS INTEGER), 0) "
+	    "FROM tokens WHERE hash >= ?1 AND hash < ?2 AND revoked = 0 "
+	    "AND (expires IS NULL OR expires > strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+	enum { TOKEN_SELECTOR_LEN = 8 };
+	unsigned char next[TOKEN_SELECTOR_LEN + 1];
 	sqlite3_stmt *s = store_prepare(st, sql);
 	enum kr_err rc = KR_EINTERNAL;
 	int step;
 
+	*user_id = 0;
+	*expires = 0;
 	if (!s)
 		goto out;
-	sqlite3_bind_blob(s, 1, hash, KR_TOKEN_HASH_LEN, SQLITE_STATIC);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW) {
-		*user_id = sqlite3_column_int64(s, 0);
-		rc = KR_OK;
-	} else if (step == SQLITE_DONE) {
-		rc = KR_EAUTH;
-	} else {
+	sqlite3_bind_blob(s, 1, hash, TOKEN_SELECTOR_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, next, (int)prefix_next(hash, next, TOKEN_SELECTOR_LEN),
+	                  SQLITE_STATIC);
+	rc = KR_EAUTH;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const void *h = sqlite3_column_blob(s, 1);
+
+		if (sqlite3_column_bytes(s, 1) == KR_TOKEN_HASH_LEN && h &&
+		    CRYPTO_memcmp(h, hash, KR_TOKEN_HASH_LEN) == 0 && rc == KR_EAUTH) {
+			*user_id = sqlite3_column_int64(s, 0);
+			*expires = sqlite3_column_int64(s, 2);
+			rc = KR_OK;
+		}
+	}
+	if (step != SQLITE_DONE) {
 		rc = store_err(st, step);
+		*user_id = 0;
 	}
 out:
 	if (s)
 		sqlite3_reset(s);
 	return rc;
+}
+
+enum kr_err store_token_set_expiry(struct kr_store *st, const unsigned char hash[KR_TOKEN_HASH_LEN],
+                                   int64_t expires)
+{
+	static const char sql[] = "UPDATE tokens SET expires = strftime('%Y-%m-%dT%H:%M:%SZ', ?2, "
+	                          "'unixepoch') WHERE hash = ?1";
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int step;
+
+	if (!s)
+		return KR_EINTERNAL;
+	sqlite3_bind_blob(s, 1, hash, KR_TOKEN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, expires);
+	step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE)
+		return store_err(st, step);
+	return sqlite3_changes(store_db(st)) == 1 ? KR_OK : KR_ENOTFOUND;
 }
 
 /* ---- circles --------------------------------------------------------- */

@@ -57,11 +57,20 @@ enum kr_err store_token_add(struct kr_store *st, const char *user,
 enum kr_err store_token_revoke_all(struct kr_store *st, const char *user, int *count);
 /*
  * Resolve a token hash to its user. KR_EAUTH when unknown, revoked or
- * expired. The hash comparison is done by SQLite's index lookup on a hash
- * of a 256-bit secret, so its timing reveals nothing useful about the token.
+ * expired. The index is searched by the first 8 bytes of the hash only;
+ * each candidate's whole hash is compared with CRYPTO_memcmp (constant
+ * time), so timing reveals nothing beyond the selector of a SHA-256 of a
+ * 256-bit secret.
  */
 enum kr_err store_token_lookup(struct kr_store *st, const unsigned char hash[KR_TOKEN_HASH_LEN],
                                int64_t *user_id);
+/* As store_token_lookup(); *expires receives the token's expiry (epoch
+ * seconds, 0 when it never expires). */
+enum kr_err store_token_lookup_ex(struct kr_store *st, const unsigned char hash[KR_TOKEN_HASH_LEN],
+                                  int64_t *user_id, int64_t *expires);
+/* Make a token expire at `expires` (epoch seconds). KR_ENOTFOUND if unknown. */
+enum kr_err store_token_set_expiry(struct kr_store *st, const unsigned char hash[KR_TOKEN_HASH_LEN],
+                                   int64_t expires);
 
 enum kr_err store_circle_add(struct kr_store *st, const char *key, enum kr_circle_kind kind,
                              const char *name, const char *policy_file, char *err, size_t errlen);

@@ -10,6 +10,7 @@
 #include "reader.h"
 #include "server.h"
 #include "store_items.h"
+#include "txn.h"
 
 #define CATCHUP_BATCH 64
 
@@ -80,6 +81,8 @@ void subs_refresh(struct kr_session *s)
 
 void subs_fanout(struct kr_server *srv, struct kr_item *it)
 {
+	if (txn_hold_fanout(srv, it)) /* sent once its transaction commits */
+		return;
 	for (struct kr_session *s = srv->sessions; s; s = s->next) {
 		/* Anonymous subscribers too: the gate decides what they see. */
 		if (!s->sub.active || !s->sub.live || s->closing ||

@@ -5,6 +5,7 @@
  */
 #include "token.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -104,4 +105,135 @@ bool token_well_formed(const char *s, size_t len)
 	ok = true;
 out:
 	return ok;
+}
+
+/* ---- expiry ---------------------------------------------------------- */
+
+#define EXPIRY_MAX_SECONDS (10LL * 366 * 86400)
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static bool leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* n decimal digits at s into *v; false unless all are digits. */
+static bool digits(const char *s, int n, int64_t *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/* A date or date-time (see token.h) into epoch seconds. */
+static bool parse_date(const char *s, int64_t *out)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	size_t n = strlen(s);
+	int64_t y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+
+	if (n < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    !digits(s + 8, 2, &d))
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap(y)))
+		return false;
+	if (n > 10) {
+		const char *t = s + 10;
+
+		if (n < 20 || t[0] != 'T' || !digits(t + 1, 2, &h) || t[3] != ':' ||
+		    !digits(t + 4, 2, &mi) || t[6] != ':' || !digits(t + 7, 2, &sec))
+			return false;
+		if (h > 23 || mi > 59 || sec > 59)
+			return false;
+		t += 9;
+		if (strcmp(t, "Z") == 0) {
+			sign = 0;
+		} else if (strlen(t) == 6 && (t[0] == '+' || t[0] == '-') &&
+		           digits(t + 1, 2, &oh) && t[3] == ':' && digits(t + 4, 2, &om) &&
+		           oh <= 14 && om <= 59) {
+			sign = t[0] == '+' ? 1 : -1;
+		} else {
+			return false;
+		}
+	}
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	       sign * (oh * 3600 + om * 60);
+	return true;
+}
+
+/* A duration (see token.h) into seconds. */
+static bool parse_duration(const char *s, int64_t *out)
+{
+	size_t n = strlen(s);
+	int64_t v = 0, unit;
+
+	if (n < 2 || n > 12)
+		return false;
+	switch (s[n - 1]) {
+	case 's':
+		unit = 1;
+		break;
+	case 'm':
+		unit = 60;
+		break;
+	case 'h':
+		unit = 3600;
+		break;
+	case 'd':
+		unit = 86400;
+		break;
+	case 'w':
+		unit = 7 * 86400;
+		break;
+	default:
+		return false;
+	}
+	if (!digits(s, (int)n - 1, &v) || v <= 0 || v > EXPIRY_MAX_SECONDS / unit + 1)
+		return false;
+	*out = v * unit;
+	return true;
+}
+
+bool token_expiry_parse(const char *s, int64_t now, int64_t *out, char *err, size_t errlen)
+{
+	int64_t v = 0;
+
+	*out = 0;
+	if (s && parse_duration(s, &v)) {
+		v += now;
+	} else if (!s || !parse_date(s, &v)) {
+		snprintf(
+		    err, errlen,
+		    "expiry '%.40s' is neither a duration (30d, 12h, 90m, 2w, 3600s) nor a date "
+		    "(2026-03-31, 2026-03-31T18:00:00+09:00)",
+		    s ? s : "");
+		return false;
+	}
+	if (v <= now) {
+		snprintf(err, errlen, "expiry '%.40s' is not in the future", s);
+		return false;
+	}
+	if (v - now > EXPIRY_MAX_SECONDS) {
+		snprintf(err, errlen, "expiry '%.40s' is more than 10 years away", s);
+		return false;
+	}
+	*out = v;
+	return true;
 }

@@ -264,14 +264,24 @@ static void test_errors(void)
 		const char *code;
 		enum kr_exit exit;
 	} table[] = {
-	    {KR_EJSON, "invalid_json", 6},   {KR_EUTF8, "invalid_utf8", 6},
-	    {KR_ETOOLARGE, "too_large", 6},  {KR_ETYPE, "unknown_type", 6},
-	    {KR_EFIELD, "unknown_field", 6}, {KR_EINVAL, "invalid_field", 6},
-	    {KR_ELABEL, "unknown_label", 6}, {KR_EAUTHREQ, "auth_required", 3},
-	    {KR_EAUTH, "auth_failed", 3},    {KR_EFORBIDDEN, "forbidden", 4},
-	    {KR_ENOTFOUND, "not_found", 5},  {KR_ENOTALLOWED, "not_allowed", 4},
-	    {KR_ERATELIMIT, "rate_limited", 7}, {KR_EOVERLOADED, "overloaded", 7},
+	    {KR_EJSON, "invalid_json", 6},
+	    {KR_EUTF8, "invalid_utf8", 6},
+	    {KR_ETOOLARGE, "too_large", 6},
+	    {KR_ETYPE, "unknown_type", 6},
+	    {KR_EFIELD, "unknown_field", 6},
+	    {KR_EINVAL, "invalid_field", 6},
+	    {KR_ELABEL, "unknown_label", 6},
+	    {KR_EAUTHREQ, "auth_required", 3},
+	    {KR_EAUTH, "auth_failed", 3},
+	    {KR_EFORBIDDEN, "forbidden", 4},
+	    {KR_ENOTFOUND, "not_found", 5},
+	    {KR_ENOTALLOWED, "not_allowed", 4},
+	    {KR_ERATELIMIT, "rate_limited", 7},
+	    {KR_EOVERLOADED, "overloaded", 7},
 	    {KR_EINTERNAL, "internal", 7},
+	    {KR_ETOOFAST, "too_fast", 7},
+	    {KR_ECONNLIMIT, "too_many_connections", 7},
+	    {KR_ETIMEOUT, "timeout", 7},
 	};
 	bool listed[KR_ERR__COUNT] = {false};
 

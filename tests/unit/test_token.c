@@ -159,10 +159,73 @@ static void test_well_formed(void)
 	check_case(NULL);
 }
 
+static void test_expiry(void)
+{
+	/* now = 2026-01-01T00:00:00Z */
+	static const int64_t now = 1767225600;
+	static const struct {
+		const char *name;
+		const char *s;
+		bool ok;
+		int64_t want; /* epoch seconds when ok */
+	} cases[] = {
+	    {"seconds", "3600s", true, now + 3600},
+	    {"minutes", "90m", true, now + 5400},
+	    {"hours", "12h", true, now + 43200},
+	    {"days", "30d", true, now + 30 * 86400},
+	    {"weeks", "2w", true, now + 14 * 86400},
+	    {"date", "2026-03-31", true, 1774915200},
+	    {"date-time Z", "2026-03-31T18:00:00Z", true, 1774915200 + 18 * 3600},
+	    {"date-time +09:00", "2026-03-31T18:00:00+09:00", true, 1774915200 + 9 * 3600},
+	    {"date-time -05:30", "2026-01-01T00:00:00-05:30", true, now + 5 * 3600 + 1800},
+	    {"leap day", "2028-02-29", true, 1835395200},
+	    {"ten years of days", "3650d", true, now + 3650 * 86400},
+	    {"not a leap year", "2027-02-29", false, 0},
+	    {"month 13", "2026-13-01", false, 0},
+	    {"day 32", "2026-01-32", false, 0},
+	    {"hour 24", "2026-03-31T24:00:00Z", false, 0},
+	    {"no zone", "2026-03-31T18:00:00", false, 0},
+	    {"bad zone", "2026-03-31T18:00:00+0900", false, 0},
+	    {"past date", "2025-12-31", false, 0},
+	    {"now", "2026-01-01T00:00:00Z", false, 0},
+	    {"zero duration", "0d", false, 0},
+	    {"negative", "-1d", false, 0},
+	    {"no unit", "30", false, 0},
+	    {"unknown unit", "3y", false, 0},
+	    {"unit only", "d", false, 0},
+	    {"fraction", "1.5d", false, 0},
+	    {"too far", "11000d", false, 0},
+	    {"too far date", "2040-01-01", false, 0},
+	    {"huge number", "99999999999d", false, 0},
+	    {"space", "30 d", false, 0},
+	    {"empty", "", false, 0},
+	    {"words", "tomorrow", false, 0},
+	};
+	char err[256];
+
+	for (size_t i = 0; i < CHECK_N(cases); i++) {
+		int64_t got = -1;
+		bool ok;
+
+		check_case(cases[i].name);
+		err[0] = '\0';
+		ok = token_expiry_parse(cases[i].s, now, &got, err, sizeof(err));
+		CHECK_EQ_INT(ok, cases[i].ok);
+		if (cases[i].ok)
+			CHECK_EQ_INT(got, cases[i].want);
+		else
+			CHECK(err[0] != '\0' && got == 0);
+	}
+	check_case("NULL");
+	CHECK(!token_expiry_parse(NULL, now, &(int64_t){0}, err, sizeof(err)));
+	check_case(NULL);
+}
+
 int main(void)
 {
 	test_generate();
 	test_hash();
 	test_well_formed();
+	test_expiry();
 	return check_finish();
 }
