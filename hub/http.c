@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "feed.h"
 #include "ics.h"
@@ -14,8 +15,13 @@
 #include "proto.h"
 #include "server.h"
 #include "taxii.h"
+#include "web.h"
 
-#define CHUNK_BYTES 16384
+/* At most this much per write: what libwebsockets passes to TLS at once
+ * (the protocol's rx_buffer_size, server.c). A larger write leaves its tail
+ * buffered in the connection, and over HTTP/2, where streams share one
+ * connection, a stream that ends with its tail still buffered loses it. */
+#define CHUNK_BYTES 4096
 
 static const struct {
 	const char *prefix;
@@ -25,6 +31,8 @@ static const struct {
     {"/taxii2/", taxii_http},
     {"/events", ics_http},
     {"/metrics", metrics_http},
+    /* the web client's assets; "/" itself is its page too (see http_request) */
+    {WEB_PREFIX, web_http},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -50,6 +58,8 @@ int http_request(struct lws *wsi, struct kr_server *srv, struct kr_http_reply *r
 		                       "application/json; charset=utf-8",
 		                       json_pack("{s:s}", "error", "method_not_allowed"), allow, 1);
 	}
+	if (strcmp(q.path, "/") == 0) /* the web client's page: "/" alone, not as a prefix */
+		return web_http(&q);
 	for (size_t i = 0; i < N_ROUTES; i++)
 		if (strncmp(q.path, routes[i].prefix, strlen(routes[i].prefix)) == 0)
 			return routes[i].handler(&q);
@@ -57,30 +67,53 @@ int http_request(struct lws *wsi, struct kr_server *srv, struct kr_http_reply *r
 	                       json_pack("{s:s}", "error", "not_found"), NULL, 0);
 }
 
+static int add_header(struct lws *wsi, const struct kr_http_header *h, unsigned char **p,
+                      unsigned char *end)
+{
+	return lws_add_http_header_by_name(wsi, (const unsigned char *)h->name,
+	                                   (const unsigned char *)h->value, (int)strlen(h->value),
+	                                   p, end);
+}
+
+/* Whether hdrs sets the header name ("cache-control:"), in any case. */
+static bool has_header(const struct kr_http_header *hdrs, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(hdrs[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 int http_reply(struct kr_http_req *q, unsigned status, const char *content_type, char *body,
                size_t len, const struct kr_http_header *hdrs, size_t n_hdrs)
 {
 	unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
 	                                   *end = buf + sizeof(buf) - 1;
-	static const char nosniff[] = "nosniff", nostore[] = "no-store";
+	static const struct kr_http_header always[] = {
+	    {"x-content-type-options:", "nosniff"},
+	    {"referrer-policy:", "no-referrer"},
+	};
+	static const struct kr_http_header unless_given[] = {
+	    {"cache-control:", "no-store"},
+	    {"content-security-policy:", HTTP_DEFAULT_CSP},
+	};
 	struct kr_http_reply *r = q->reply;
 
 	free(r->body);
 	r->body = body;
 	r->len = body ? len : 0;
 	r->sent = 0;
-	if (lws_add_http_common_headers(q->wsi, status, content_type, r->len, &p, end) ||
-	    lws_add_http_header_by_name(q->wsi, (const unsigned char *)"x-content-type-options:",
-	                                (const unsigned char *)nosniff, sizeof(nosniff) - 1, &p,
-	                                end) ||
-	    lws_add_http_header_by_name(
-	        q->wsi, (const unsigned char *)"cache-control:", (const unsigned char *)nostore,
-	        sizeof(nostore) - 1, &p, end))
+	if (lws_add_http_common_headers(q->wsi, status, content_type, r->len, &p, end))
 		return -1;
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		if (add_header(q->wsi, &always[i], &p, end))
+			return -1;
+	for (size_t i = 0; i < sizeof(unless_given) / sizeof(unless_given[0]); i++)
+		if (!has_header(hdrs, n_hdrs, unless_given[i].name) &&
+		    add_header(q->wsi, &unless_given[i], &p, end))
+			return -1;
 	for (size_t i = 0; i < n_hdrs; i++)
-		if (lws_add_http_header_by_name(q->wsi, (const unsigned char *)hdrs[i].name,
-		                                (const unsigned char *)hdrs[i].value,
-		                                (int)strlen(hdrs[i].value), &p, end))
+		if (add_header(q->wsi, &hdrs[i], &p, end))
 			return -1;
 	if (lws_finalize_write_http_header(q->wsi, start, &p, end))
 		return -1;
@@ -169,6 +202,7 @@ int http_header(struct kr_http_req *q, enum lws_token_indexes h, char *buf, size
 
 int http_writeable(struct lws *wsi, struct kr_http_reply *r)
 {
+	lws_fileofs_t allow;
 	size_t chunk;
 	int final;
 	bool close;
@@ -176,6 +210,15 @@ int http_writeable(struct lws *wsi, struct kr_http_reply *r)
 	if (!r->body)
 		return 0;
 	chunk = r->len - r->sent > CHUNK_BYTES ? CHUNK_BYTES : r->len - r->sent;
+	/* Wait while earlier output is still buffered (over HTTP/2: any
+	 * stream's) or the peer's HTTP/2 flow-control window is shut. */
+	allow = lws_get_peer_write_allowance(wsi);
+	if (lws_send_pipe_choked(wsi) || (chunk > 0 && allow == 0)) {
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	if (allow > 0 && (lws_fileofs_t)chunk > allow)
+		chunk = (size_t)allow;
 	final = r->sent + chunk == r->len;
 	if (lws_write(wsi, (unsigned char *)r->body + LWS_PRE + r->sent, chunk,
 	              final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)chunk)

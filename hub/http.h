@@ -3,9 +3,9 @@
  * not a websocket upgrade.
  *
  * A route table maps a path prefix to a handler (the public feed under
- * /feed/, TAXII 2.1 under /taxii2/); any other path is 404 and any method
- * but GET is 405. Handlers read the request through the helpers below
- * (query arguments, request headers) and answer with http_reply() or
+ * /feed/, TAXII 2.1 under /taxii2/, the web client under /app/ and "/"
+ * itself); any other path is 404 and any method but GET is 405. Handlers read the request through
+ * the helpers below (query arguments, request headers) and answer with http_reply() or
  * http_reply_json(): the status line and headers go out at once, the body
  * is kept and written from the HTTP_WRITEABLE callback in chunks.
  *
@@ -38,6 +38,12 @@ struct kr_http_req {
 	const char *path; /* URL path, decoded, without the query */
 };
 
+/* The policy of every reply that is not a page: it loads nothing, runs
+ * nothing, may not be framed (JSON, calendars, metrics opened in a
+ * browser stay inert). */
+#define HTTP_DEFAULT_CSP                                                                           \
+	"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
 /* An extra response header; name ends with ':' ("x-taxii-date-added-first:"). */
 struct kr_http_header {
 	const char *name;
@@ -59,9 +65,12 @@ void http_clear(struct kr_http_reply *r);
 /*
  * Send status and headers and keep body (len bytes after LWS_PRE bytes of
  * headroom; stolen, may be NULL with len 0) for the WRITEABLE callback.
- * Every reply carries Content-Type, Content-Length, Cache-Control: no-store
- * and X-Content-Type-Options: nosniff, plus hdrs. Returns 0, or -1 when the
- * headers could not be written (the connection is then closed).
+ * Every reply carries Content-Type, Content-Length, X-Content-Type-Options:
+ * nosniff, Referrer-Policy: no-referrer, Cache-Control: no-store and
+ * Content-Security-Policy: HTTP_DEFAULT_CSP, plus hdrs; a Cache-Control or
+ * Content-Security-Policy in hdrs replaces the default one (the web
+ * client's pages, web.h). Returns 0, or -1 when the headers could not be
+ * written (the connection is then closed).
  */
 int http_reply(struct kr_http_req *q, unsigned status, const char *content_type, char *body,
                size_t len, const struct kr_http_header *hdrs, size_t n_hdrs);
