@@ -367,6 +367,11 @@ static int create_context(struct kr_server *srv, const char *cert, const char *k
 	info.timeout_secs = (unsigned int)srv->cfg->handshake_timeout_s;
 	info.timeout_secs_ah_idle = (unsigned int)srv->cfg->handshake_timeout_s;
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	/* HTTP/1.1 only, no HTTP/2: libwebsockets 4.1 offers websockets over
+	 * HTTP/2 (RFC 8441, which browsers use), and writes the HTTP/2 frame
+	 * header of a websocket message over 64 KiB 3 bytes in front of the
+	 * LWS_PRE headroom every frame of the hub has: a heap overflow. */
+	info.alpn = "http/1.1";
 	if (srv->cfg->tls) {
 		info.ssl_cert_filepath = cert;
 		info.ssl_private_key_filepath = key;
