@@ -17,11 +17,7 @@
 #include "taxii.h"
 #include "web.h"
 
-/* At most this much per write: what libwebsockets passes to TLS at once
- * (the protocol's rx_buffer_size, server.c). A larger write leaves its tail
- * buffered in the connection, and over HTTP/2, where streams share one
- * connection, a stream that ends with its tail still buffered loses it. */
-#define CHUNK_BYTES 4096
+#define CHUNK_BYTES 16384
 
 static const struct {
 	const char *prefix;
@@ -202,7 +198,6 @@ int http_header(struct kr_http_req *q, enum lws_token_indexes h, char *buf, size
 
 int http_writeable(struct lws *wsi, struct kr_http_reply *r)
 {
-	lws_fileofs_t allow;
 	size_t chunk;
 	int final;
 	bool close;
@@ -210,15 +205,6 @@ int http_writeable(struct lws *wsi, struct kr_http_reply *r)
 	if (!r->body)
 		return 0;
 	chunk = r->len - r->sent > CHUNK_BYTES ? CHUNK_BYTES : r->len - r->sent;
-	/* Wait while earlier output is still buffered (over HTTP/2: any
-	 * stream's) or the peer's HTTP/2 flow-control window is shut. */
-	allow = lws_get_peer_write_allowance(wsi);
-	if (lws_send_pipe_choked(wsi) || (chunk > 0 && allow == 0)) {
-		lws_callback_on_writable(wsi);
-		return 0;
-	}
-	if (allow > 0 && (lws_fileofs_t)chunk > allow)
-		chunk = (size_t)allow;
 	final = r->sent + chunk == r->len;
 	if (lws_write(wsi, (unsigned char *)r->body + LWS_PRE + r->sent, chunk,
 	              final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)chunk)
