@@ -87,7 +87,7 @@ bool web_etag_matches(const char *if_none_match, const char *etag)
 		return false;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (strcmp(p, "*") == 0)
+	if (*p == '*' && p[strspn(p + 1, " \t") + 1] == '\0')
 		return true;
 	want = etag[0] == '"' ? etag + 1 : etag;
 	want_len = strlen(want);
