@@ -18,6 +18,12 @@ if [ "${1:-build}" = test ]; then
 	want="$want perl libmaxmind-db-writer-perl"
 	# Two independent iCalendar parsers check every calendar feed (test 27).
 	want="$want python3-icalendar python3-vobject"
+	# The web client's browser test: Debian's Chromium (driven by
+	# playwright-core from npm, below) and a Japanese font for its
+	# screenshots; Node.js and npm from Debian unless some are installed.
+	want="$want chromium fonts-ipafont-gothic"
+	command -v node >/dev/null 2>&1 || want="$want nodejs"
+	command -v npm >/dev/null 2>&1 || want="$want npm"
 fi
 
 missing=""
@@ -26,12 +32,23 @@ for p in $want; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
+if [ -n "$missing" ]; then
+	echo "kairan: installing Debian packages:$missing" >&2
+	sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 
-echo "kairan: installing Debian packages:$missing" >&2
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-# shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# tests/web: playwright-core as pinned in package-lock.json, installed again
+# only when node_modules is missing or was installed from another lock file.
+if [ "${1:-build}" = test ]; then
+	web="$(dirname "$0")/../tests/web"
+	if ! cmp -s "$web/package-lock.json" "$web/node_modules/.kairan-package-lock.json"; then
+		echo "kairan: npm ci in tests/web" >&2
+		(cd "$web" && npm ci --no-audit --no-fund --ignore-scripts >/dev/null &&
+			cp package-lock.json node_modules/.kairan-package-lock.json)
+	fi
+fi

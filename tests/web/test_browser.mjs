@@ -234,6 +234,8 @@ await step('post with preview: what is removed is highlighted, then confirm', tp
 await step('reports list with TLP badges; an item full of payloads renders as text', tp, async () => {
   await tp.goto(`${BASE}#/reports/fin-isac`);
   await tp.waitForSelector(`#report-list a[href="#/item/${fx.ids.payload}"]`, { timeout: WAIT });
+  const weekly = await tp.locator('#report-list li', { hasText: '週次観測レポート' }).count();
+  assert.equal(weekly, fx.bulk, 'every long report of the history (one message over 64 KiB)');
   const badge = tp.locator(`#report-list li:has(a[href="#/item/${fx.ids.payload}"]) .tlp`);
   assert.equal(await badge.textContent(), 'TLP:GREEN');
   const colours = await badge.evaluate((b) => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]);

@@ -52,6 +52,7 @@ P_CSS = '</style><style>body{display:none!important}</style>'
 P_STYLE = '<div style="position:fixed;inset:0;background:red">overlay</div>'
 P_LINK = '<a href="javascript:alert(\'xss-a\')">click me</a>'
 
+BULK = 25
 SECRET_TITLE = "関東電力 社内限定: 変電所制御網への不審な接続 AMBER-ONLY-T9"
 
 
@@ -132,6 +133,14 @@ class BrowserTest(HubTestCase):
                                    organizer=P_SCRIPT[:200], contact=P_JSURL, fee=P_CSS[:100],
                                    cpe_credits=2),
         })["item_id"]
+        # Enough long reports that the circle's history is one websocket
+        # message well over 64 KiB (the size that broke websockets over
+        # HTTP/2, see test 30).
+        for i in range(BULK):
+            suzuki.post({"kind": "threat", "circle": "fin-isac", "tlp": "GREEN",
+                         "title": f"週次観測レポート 第{i + 1}号",
+                         "body": "フィッシングサイトの観測件数と傾向。" * 250,
+                         "tags": ["weekly"]})
         for c in (suzuki, sato, yamamoto, kobayashi):
             c.close()
         return ids
@@ -150,6 +159,7 @@ class BrowserTest(HubTestCase):
             "tokens": {u: tok[u] for u in ("tanaka", "yamamoto")},
             "ids": ids,
             "secret_title": SECRET_TITLE,
+            "bulk": BULK,
             "payloads": [P_SCRIPT, P_IMG, P_SVG, P_IFRAME, P_JSURL, P_CSS, P_STYLE, P_LINK],
         }
         env = harness.child_env({"KAIRAN_WEB_ARTIFACTS": out_dir, "KAIRAN_CHROMIUM": CHROMIUM})
