@@ -538,4 +538,9 @@ void demo_print(FILE *out, const char *data_dir, const char *host, int port, boo
 	        "kanto-denryoku` takes it back.\n"
 	        "   yamamoto (金融ISAC事務局) moderates fin-isac, takahashi only reads it, and\n"
 	        "   kobayashi (横浜製作所) organises events for kanagawa-community.\n\n");
+	fprintf(out,
+	        "5. Or use the web client: open %s://%s:%d/ in a browser and sign in with the\n"
+	        "   contents of a token file above (the self-signed certificate needs a\n"
+	        "   one-time exception, or trust %s/tls/cert.pem).\n\n",
+	        w.tls ? "https" : "http", w.host, w.port, data_dir);
 }

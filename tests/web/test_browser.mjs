@@ -354,6 +354,17 @@ await step('sign out forgets the token', tp, async () => {
   assert.ok(await tp.locator('#nav').isHidden());
 });
 
+await step('signed out, the public events of Kanagawa are listed; answering needs a sign-in', tp, async () => {
+  await tp.goto(`${BASE}#/events/JP-14`);
+  const card = tp.locator(`#event-list li[data-id="${fx.ids.event}"]`);
+  await card.waitFor({ timeout: WAIT });
+  assert.equal(await tp.textContent('#conn'), 'public view');
+  assert.equal(await card.locator('.rsvp').textContent(), 'Sign in to answer.');
+  assert.equal(await card.locator('button').count(), 0);
+  assert.equal(await card.locator('.seats').textContent(), '1 of 2 seats taken');
+  await shot(tp, '12-public-events');
+});
+
 await browser.close();
 console.log(`browser steps took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);
