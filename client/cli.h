@@ -128,6 +128,22 @@ int cli_help(const struct cli_cmd *cmd);
  */
 int cli_opt_error(const struct cli_cmd *cmd, int rc, const char *arg, const char *err);
 
+/* One subcommand of a command group ("approve" of `kairan moderate`). */
+struct cli_subcmd {
+	const char *word; /* as typed after the group's name */
+	const struct cli_cmd *cmd;
+};
+
+/*
+ * Run a command group: argv[1] names the subcommand, which runs with argv + 1.
+ * -h/--help prints cmd's usage (ending in a "Subcommands:" line), one line
+ * per subcommand with its summary, and how to get a subcommand's help. A
+ * missing or unknown subcommand is a usage error naming the choices.
+ * (cli_group.c)
+ */
+int cli_group_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv,
+                  const struct cli_subcmd *subs, size_t n);
+
 /*
  * Parse the arguments of a subcommand that takes none but --help. Returns 0
  * (with *help set when --help was given) or KR_EXIT_USAGE after printing why.
@@ -230,6 +246,13 @@ void cli_print_item(const json_t *item);
  * released sightings. (cli_item.c)
  */
 void cli_print_correlation(const json_t *item, const json_t *correlation);
+
+/*
+ * A `redactions` list ({kind, field, count} each) as one line on stdout:
+ * indent, "removed before sharing: 2 org-name in body, 1 email in body" and
+ * a newline; nothing when the list is empty. (cli_item.c)
+ */
+void cli_print_redactions(const char *indent, const json_t *redactions);
 
 /*
  * Load the JSON object in path ("-": standard input) into *obj (new

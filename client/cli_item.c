@@ -351,3 +351,22 @@ void cli_print_correlation(const json_t *item, const json_t *correlation)
 		fputc('\n', stdout);
 	}
 }
+
+void cli_print_redactions(const char *indent, const json_t *redactions)
+{
+	const json_t *d;
+	size_t i;
+
+	if (json_array_size(redactions) == 0)
+		return;
+	printf("%sremoved before sharing: ", indent);
+	json_array_foreach(redactions, i, d)
+	{
+		printf("%s%" JSON_INTEGER_FORMAT " ", i ? ", " : "",
+		       json_integer_value(json_object_get(d, "count")));
+		cli_print_text(stdout, json_string_value(json_object_get(d, "kind")), true);
+		fputs(" in ", stdout);
+		cli_print_text(stdout, json_string_value(json_object_get(d, "field")), true);
+	}
+	fputc('\n', stdout);
+}

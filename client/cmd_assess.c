@@ -559,44 +559,16 @@ static const struct cli_cmd assess_benchmark = {
     bench_run,
 };
 
-static const struct {
-	const char *word; /* as typed after "assess" */
-	const struct cli_cmd *cmd;
-} assess_table[] = {
+static const struct cli_subcmd assess_table[] = {
     {"submit", &assess_submit},
     {"mine", &assess_mine},
     {"benchmark", &assess_benchmark},
 };
 
-#define ASSESS_NCOMMANDS (sizeof(assess_table) / sizeof(assess_table[0]))
-
-static int assess_help(const struct cli_cmd *cmd)
-{
-	fputs(cmd->usage, stdout);
-	for (size_t i = 0; i < ASSESS_NCOMMANDS; i++)
-		printf("  %-10s %s\n", assess_table[i].word, assess_table[i].cmd->summary);
-	fputs("\nRun 'kairan assess SUBCOMMAND --help' for its options.\n", stdout);
-	return KR_EXIT_OK;
-}
-
 static int assess_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
-	const char *word = argc > 1 ? argv[1] : NULL;
-	char err[128];
-
-	if (!word)
-		return cli_usage_error(cmd, "which subcommand? submit, mine or benchmark");
-	if (strcmp(word, "-h") == 0 || strcmp(word, "--help") == 0)
-		return assess_help(cmd);
-	for (size_t i = 0; i < ASSESS_NCOMMANDS; i++)
-		if (strcmp(assess_table[i].word, word) == 0)
-			return assess_table[i].cmd->run(cli, assess_table[i].cmd, argc - 1,
-			                                argv + 1);
-	if (word[0] == '-') {
-		snprintf(err, sizeof(err), "unknown option '%.64s'", word);
-		return cli_opt_error(cmd, OPT_ERROR, word, err);
-	}
-	return cli_usage_error(cmd, "unknown subcommand '%.64s'", word);
+	return cli_group_run(cli, cmd, argc, argv, assess_table,
+	                     sizeof(assess_table) / sizeof(assess_table[0]));
 }
 
 const struct cli_cmd cmd_assess = {

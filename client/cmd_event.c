@@ -332,43 +332,16 @@ static const struct cli_cmd ev_attendees = {
 
 /* ---- the sub-dispatch ---------------------------------------------------------- */
 
-static const struct {
-	const char *word;
-	const struct cli_cmd *cmd;
-} ev_table[] = {
+static const struct cli_subcmd ev_table[] = {
     {"update", &ev_update},
     {"cancel", &ev_cancel},
     {"attendees", &ev_attendees},
 };
 
-#define EV_NCOMMANDS (sizeof(ev_table) / sizeof(ev_table[0]))
-
-static int ev_help(const struct cli_cmd *cmd)
-{
-	fputs(cmd->usage, stdout);
-	for (size_t i = 0; i < EV_NCOMMANDS; i++)
-		printf("  %-10s %s\n", ev_table[i].word, ev_table[i].cmd->summary);
-	fputs("\nRun 'kairan event SUBCOMMAND --help' for its options.\n", stdout);
-	return KR_EXIT_OK;
-}
-
 static int ev_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
-	const char *word = argc > 1 ? argv[1] : NULL;
-	char err[128];
-
-	if (!word)
-		return cli_usage_error(cmd, "which subcommand? update, cancel or attendees");
-	if (strcmp(word, "-h") == 0 || strcmp(word, "--help") == 0)
-		return ev_help(cmd);
-	for (size_t i = 0; i < EV_NCOMMANDS; i++)
-		if (strcmp(ev_table[i].word, word) == 0)
-			return ev_table[i].cmd->run(cli, ev_table[i].cmd, argc - 1, argv + 1);
-	if (word[0] == '-') {
-		snprintf(err, sizeof(err), "unknown option '%.64s'", word);
-		return cli_opt_error(cmd, OPT_ERROR, word, err);
-	}
-	return cli_usage_error(cmd, "unknown subcommand '%.64s'", word);
+	return cli_group_run(cli, cmd, argc, argv, ev_table,
+	                     sizeof(ev_table) / sizeof(ev_table[0]));
 }
 
 const struct cli_cmd cmd_event = {

@@ -85,27 +85,13 @@ static int import_parse(const struct cli_cmd *cmd, int argc, char **argv, struct
 /* "  N. [TLP] title  (K indicators)" and what the hub would remove. */
 static void print_item(size_t i, const json_t *item, const json_t *reds)
 {
-	const json_t *d;
-	size_t j;
-
 	printf("%3zu. [", i + 1);
 	cli_print_text(stdout, json_string_value(json_object_get(item, "tlp")), true);
 	fputs("] ", stdout);
 	cli_print_text(stdout, json_string_value(json_object_get(item, "title")), true);
 	printf("  (%zu indicator%s)\n", json_array_size(json_object_get(item, "indicators")),
 	       json_array_size(json_object_get(item, "indicators")) == 1 ? "" : "s");
-	if (json_array_size(reds) == 0)
-		return;
-	fputs("     removed before sharing: ", stdout);
-	json_array_foreach(reds, j, d)
-	{
-		printf("%s%" JSON_INTEGER_FORMAT " ", j ? ", " : "",
-		       json_integer_value(json_object_get(d, "count")));
-		cli_print_text(stdout, json_string_value(json_object_get(d, "kind")), true);
-		fputs(" in ", stdout);
-		cli_print_text(stdout, json_string_value(json_object_get(d, "field")), true);
-	}
-	fputc('\n', stdout);
+	cli_print_redactions("     ", reds);
 }
 
 /* After the hub refused item i: say which, and that nothing (more) was posted. */

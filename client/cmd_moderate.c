@@ -306,43 +306,15 @@ static const struct cli_cmd mod_edit = {
 
 /* ---- the sub-dispatch ----------------------------------------------- */
 
-static const struct {
-	const char *word; /* as typed after "moderate" */
-	const struct cli_cmd *cmd;
-} mod_table[] = {
+static const struct cli_subcmd mod_table[] = {
     {"list", &mod_list},     {"show", &mod_show}, {"approve", &mod_approve},
     {"reject", &mod_reject}, {"edit", &mod_edit},
 };
 
-#define MOD_NCOMMANDS (sizeof(mod_table) / sizeof(mod_table[0]))
-
-static int mod_help(const struct cli_cmd *cmd)
-{
-	fputs(cmd->usage, stdout);
-	for (size_t i = 0; i < MOD_NCOMMANDS; i++)
-		printf("  %-8s %s\n", mod_table[i].word, mod_table[i].cmd->summary);
-	fputs("\nRun 'kairan moderate SUBCOMMAND --help' for its options.\n", stdout);
-	return KR_EXIT_OK;
-}
-
 static int mod_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
-	const char *word = argc > 1 ? argv[1] : NULL;
-	char err[128];
-
-	if (!word)
-		return cli_usage_error(cmd,
-		                       "which subcommand? list, show, approve, reject or edit");
-	if (strcmp(word, "-h") == 0 || strcmp(word, "--help") == 0)
-		return mod_help(cmd);
-	for (size_t i = 0; i < MOD_NCOMMANDS; i++)
-		if (strcmp(mod_table[i].word, word) == 0)
-			return mod_table[i].cmd->run(cli, mod_table[i].cmd, argc - 1, argv + 1);
-	if (word[0] == '-') {
-		snprintf(err, sizeof(err), "unknown option '%.64s'", word);
-		return cli_opt_error(cmd, OPT_ERROR, word, err);
-	}
-	return cli_usage_error(cmd, "unknown subcommand '%.64s'", word);
+	return cli_group_run(cli, cmd, argc, argv, mod_table,
+	                     sizeof(mod_table) / sizeof(mod_table[0]));
 }
 
 const struct cli_cmd cmd_moderate = {

@@ -193,8 +193,7 @@ static void print_preview(const struct cli *cli, const json_t *r, const json_t *
 /* A posted reply (borrowed): "posted ID (cursor N, STATUS)" and what was removed. */
 static void print_posted(const struct cli *cli, const json_t *r)
 {
-	const json_t *reds = json_object_get(r, "redactions"), *d;
-	size_t i;
+	const json_t *reds = json_object_get(r, "redactions");
 
 	if (cli->json) {
 		cli_print_body(r);
@@ -206,18 +205,7 @@ static void print_posted(const struct cli *cli, const json_t *r)
 	       json_integer_value(json_object_get(r, "cursor")));
 	cli_print_text(stdout, json_string_value(json_object_get(r, "status")), true);
 	fputs(")\n", stdout);
-	if (json_array_size(reds) == 0)
-		return;
-	fputs("removed before sharing: ", stdout);
-	json_array_foreach(reds, i, d)
-	{
-		printf("%s%" JSON_INTEGER_FORMAT " ", i ? ", " : "",
-		       json_integer_value(json_object_get(d, "count")));
-		cli_print_text(stdout, json_string_value(json_object_get(d, "kind")), true);
-		fputs(" in ", stdout);
-		cli_print_text(stdout, json_string_value(json_object_get(d, "field")), true);
-	}
-	fputc('\n', stdout);
+	cli_print_redactions("", reds);
 }
 
 /*

@@ -314,39 +314,16 @@ static const struct cli_cmd res_remove = {
 
 /* ---- the sub-dispatch ------------------------------------------------------------ */
 
-static const struct {
-	const char *word;
-	const struct cli_cmd *cmd;
-} res_table[] = {
+static const struct cli_subcmd res_table[] = {
     {"list", &res_list},
     {"add", &res_add},
     {"remove", &res_remove},
 };
 
-#define RES_NCOMMANDS (sizeof(res_table) / sizeof(res_table[0]))
-
 static int res_run(const struct cli *cli, const struct cli_cmd *cmd, int argc, char **argv)
 {
-	const char *word = argc > 1 ? argv[1] : NULL;
-	char err[128];
-
-	if (!word)
-		return cli_usage_error(cmd, "which subcommand? list, add or remove");
-	if (strcmp(word, "-h") == 0 || strcmp(word, "--help") == 0) {
-		fputs(cmd->usage, stdout);
-		for (size_t i = 0; i < RES_NCOMMANDS; i++)
-			printf("  %-8s %s\n", res_table[i].word, res_table[i].cmd->summary);
-		fputs("\nRun 'kairan resources SUBCOMMAND --help' for its options.\n", stdout);
-		return KR_EXIT_OK;
-	}
-	for (size_t i = 0; i < RES_NCOMMANDS; i++)
-		if (strcmp(res_table[i].word, word) == 0)
-			return res_table[i].cmd->run(cli, res_table[i].cmd, argc - 1, argv + 1);
-	if (word[0] == '-') {
-		snprintf(err, sizeof(err), "unknown option '%.64s'", word);
-		return cli_opt_error(cmd, OPT_ERROR, word, err);
-	}
-	return cli_usage_error(cmd, "unknown subcommand '%.64s'", word);
+	return cli_group_run(cli, cmd, argc, argv, res_table,
+	                     sizeof(res_table) / sizeof(res_table[0]));
 }
 
 const struct cli_cmd cmd_resources = {

@@ -36,12 +36,38 @@ static size_t terms(const json_t *arr, const char **out, size_t max)
 	return n;
 }
 
+/*
+ * The victim-side indicator values redact_indicators() removed (removed: its
+ * findings) into v, at most MAX_TERMS: text mentioning them is scrubbed too.
+ * Values the engine cannot take as a term (under 2 or over 1,024 bytes) are
+ * left out; a URL that long is not a plausible mention anyway.
+ */
+static size_t victim_values(const json_t *removed, const char **v)
+{
+	const json_t *f;
+	size_t i, n = 0;
+
+	json_array_foreach(removed, i, f)
+	{
+		const char *orig = json_string_value(json_object_get(f, "original"));
+		size_t len = orig ? strlen(orig) : 0;
+
+		if (n < MAX_TERMS && len >= 2 && len <= 1024 &&
+		    strcmp(json_string_value(json_object_get(f, "kind")), "victim-indicator") == 0)
+			v[n++] = orig;
+	}
+	return n;
+}
+
 /* A redactor for the organisation's identity and the policy's patterns
- * (only the patterns when patterns_only). */
+ * (only the patterns when patterns_only), and the victim-side indicator
+ * values found in removed (may be NULL). */
 static enum kr_err compile(const json_t *id, const struct kr_circle_policy *cp, bool patterns_only,
-                           struct kr_redactor **out, char *err, size_t errlen)
+                           const json_t *removed, struct kr_redactor **out, char *err,
+                           size_t errlen)
 {
 	const char *names[MAX_TERMS + 1], *domains[MAX_TERMS], *persons[MAX_TERMS];
+	const char *victims[MAX_TERMS];
 	struct kr_redact_pattern pats[MAX_PATTERNS];
 	struct kr_redact_ctx ctx = {0};
 	const char *key = json_string_value(json_object_get(id, "key"));
@@ -68,6 +94,8 @@ static enum kr_err compile(const json_t *id, const struct kr_circle_policy *cp, 
 	ctx.patterns = pats;
 	ctx.n_patterns = np;
 	ctx.patterns_only = patterns_only;
+	ctx.victims = victims;
+	ctx.n_victims = removed ? victim_values(removed, victims) : 0;
 	return redact_compile(&ctx, out, err, errlen);
 }
 
@@ -165,15 +193,13 @@ static enum kr_err scrub_practice(const struct kr_redactor *r, const json_t *pra
 	return rc;
 }
 
+/* The texts of an item (its indicators already sorted into a->indicators). */
 static enum kr_err scrub(const struct kr_redactor *r, const char *title, const char *body,
-                         const json_t *indicators, const json_t *tags, const json_t *alert,
-                         const json_t *practice, struct kr_anon *a)
+                         const json_t *tags, const json_t *alert, const json_t *practice,
+                         struct kr_anon *a)
 {
-	enum kr_err rc = redact_indicators(r, indicators, &a->indicators, a->removed);
-
-	if (rc == KR_OK)
-		rc = redact_text(r, "title", title, strlen(title), a->indicators, &a->title,
-		                 a->removed);
+	enum kr_err rc =
+	    redact_text(r, "title", title, strlen(title), a->indicators, &a->title, a->removed);
 	if (rc == KR_OK)
 		rc =
 		    redact_text(r, "body", body, strlen(body), a->indicators, &a->body, a->removed);
@@ -203,9 +229,17 @@ enum kr_err anon_item(struct kr_store *st, int64_t org_id, int64_t circle_id,
 	out->removed = json_array();
 	rc = out->removed ? store_org_identity(st, org_id, &id) : KR_EINTERNAL;
 	if (rc == KR_OK)
-		rc = compile(id, cp, false, &r, err, errlen);
+		rc = compile(id, cp, false, NULL, &r, err, errlen);
 	if (rc == KR_OK)
-		rc = scrub(r, title, body, indicators, tags, alert, practice, out);
+		rc = redact_indicators(r, indicators, &out->indicators, out->removed);
+	if (rc == KR_OK && json_array_size(out->removed) > 0) {
+		/* Victim-side values removed from the list go from the text too. */
+		redact_free(r);
+		r = NULL;
+		rc = compile(id, cp, false, out->removed, &r, err, errlen);
+	}
+	if (rc == KR_OK)
+		rc = scrub(r, title, body, tags, alert, practice, out);
 	if (rc == KR_OK)
 		rc = anon_pseudonym(st, cp, circle_id, org_id, out->pseudonym);
 	if (rc == KR_OK) {
@@ -232,7 +266,7 @@ enum kr_err anon_event(struct kr_store *st, int64_t org_id, const struct kr_circ
 	if (rc == KR_OK)
 		rc = store_org_identity(st, org_id, &id);
 	if (rc == KR_OK)
-		rc = compile(id, cp, !strict, &r, err, errlen);
+		rc = compile(id, cp, !strict, NULL, &r, err, errlen);
 	for (size_t i = 0; rc == KR_OK && i < sizeof(announced) / sizeof(announced[0]); i++) {
 		const json_t *v = json_object_get(event, announced[i]);
 		char *clean = NULL;

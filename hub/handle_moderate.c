@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "anon.h"
 #include "geoip.h"
 #include "handlers.h"
 #include "item_check.h"
@@ -135,6 +136,46 @@ static enum kr_err merge_practice(const struct kr_item *it, json_t *edit, char *
 	return rc;
 }
 
+/*
+ * A moderator's replacements are scrubbed like a new post by the item's
+ * author: the author organisation's registered names, contact details,
+ * internal addresses and the policy's patterns go, victim-side indicators
+ * are dropped, so an edit cannot bring back what the author's post had
+ * removed. The fields not edited are what is stored (scrubbed already).
+ * Edited indicators then get GeoIP data as posted ones do.
+ */
+static enum kr_err scrub_edit(struct kr_session *s, const struct kr_item *it, json_t *edit,
+                              char *err, size_t errlen)
+{
+	const struct kr_circle_policy *cp = acl_policy(s->srv->acl, it->meta.circle_id);
+	const json_t *title = json_object_get(edit, "title"), *body = json_object_get(edit, "body");
+	const json_t *inds = json_object_get(edit, "indicators"),
+	             *tags = json_object_get(edit, "tags");
+	const json_t *practice = json_object_get(edit, "practice");
+	struct kr_anon a = {0};
+	enum kr_err rc;
+
+	if (!cp)
+		return KR_EFORBIDDEN;
+	rc = anon_item(s->srv->store, it->meta.author_org_id, it->meta.circle_id, cp,
+	               title ? json_string_value(title)
+	                     : json_string_value(item_content(it, "title")),
+	               body ? json_string_value(body) : json_string_value(item_content(it, "body")),
+	               inds ? inds : item_content(it, "indicators"),
+	               tags ? tags : item_content(it, "tags"), NULL, practice, &a, err, errlen);
+	if (rc == KR_OK &&
+	    ((title && json_object_set_new(edit, "title", json_string(a.title))) ||
+	     (body && json_object_set_new(edit, "body", json_string(a.body))) ||
+	     (inds && json_object_set(edit, "indicators", a.indicators)) ||
+	     (tags && json_object_set(edit, "tags", a.tags)) ||
+	     (practice && a.practice && json_object_set(edit, "practice", a.practice))))
+		rc = KR_EINTERNAL;
+	if (rc == KR_OK && inds)
+		geoip_enrich(s->srv->geoip, json_object_get(edit, "indicators"));
+	anon_clear(&a);
+	return rc;
+}
+
 /* Apply the decision to the pending item; *out: the item afterwards. */
 static enum kr_err apply(struct kr_session *s, struct kr_item *it, enum decision d,
                          const json_t *edit, const char *reason, struct kr_item **out)
@@ -174,8 +215,6 @@ KR_HANDLER(handle_moderate)
 		d = parse_decision(json_string_value(json_object_get(env->msg, "decision")));
 		rc = check_moderate(s->srv, env->msg, d, &edit, err, errlen);
 	}
-	if (rc == KR_OK && edit) /* edited indicators get GeoIP data as posted ones do */
-		geoip_enrich(s->srv->geoip, json_object_get(edit, "indicators"));
 	if (rc == KR_OK)
 		rc = store_item_get(s->srv->store, id, &it);
 	if (rc == KR_OK && reader_review_view(s, it, false, &view) != KR_OK)
@@ -184,6 +223,8 @@ KR_HANDLER(handle_moderate)
 		snprintf(err, errlen, "no pending item '%.32s' in a circle you moderate", id);
 	if (rc == KR_OK && edit)
 		rc = merge_practice(it, edit, err, errlen);
+	if (rc == KR_OK && edit)
+		rc = scrub_edit(s, it, edit, err, errlen);
 	if (rc == KR_OK) {
 		/* The decision and its audit entry commit together; an approved
 		 * item reaches subscribers only after that. */

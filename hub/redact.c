@@ -21,6 +21,7 @@ const struct rd_kind_info redact_kinds[RK__COUNT] = {
     [RK_POSTCODE] = {"postcode", "[郵便番号]", "[POSTCODE]", 4},
     [RK_INTERNAL_IP] = {"internal-ip", "[内部IP]", "[INTERNAL-IP]", 6},
     [RK_URL] = {"url", "[URL]", "[URL]", 8},
+    [RK_VICTIM] = {"victim-indicator", "[被害側の指標]", "[VICTIM-INDICATOR]", 9},
     [RK_CUSTOM] = {"custom", NULL, NULL, 0},
 };
 

@@ -101,6 +101,10 @@ struct kr_redact_ctx {
 	 * the author publishes as written, such as an event's contact details;
 	 * redact_indicators() is unaffected. */
 	bool patterns_only;
+	/* Victim-side indicator values of the item being scrubbed (anon.c):
+	 * mentions of them in its text are replaced too ("victim-indicator"). */
+	const char *const *victims;
+	size_t n_victims;
 };
 
 /* A compiled context; opaque, immutable, thread-safe to share. */

@@ -211,6 +211,7 @@ static enum kr_err compile_terms(struct kr_redactor *r, const struct kr_redact_c
 	    {"names", RK_ORG, c->names, c->n_names},
 	    {"domains", RK_DOMAIN, c->domains, c->n_domains},
 	    {"persons", RK_PERSON, c->persons, c->n_persons},
+	    {"victims", RK_VICTIM, c->victims, c->n_victims},
 	};
 	struct term_buf b = {0};
 	enum kr_err rc = KR_OK;

@@ -28,6 +28,7 @@ enum rd_kind {
 	RK_POSTCODE,
 	RK_INTERNAL_IP,
 	RK_URL,
+	RK_VICTIM, /* a victim-side indicator value of the same item */
 	RK_CUSTOM,
 	RK__COUNT
 };
@@ -79,7 +80,7 @@ void rd_folded_free(struct rd_folded *fd);
 struct rd_term {
 	char *s;
 	uint16_t len;
-	uint8_t kind; /* RK_ORG, RK_DOMAIN or RK_PERSON */
+	uint8_t kind; /* RK_ORG, RK_DOMAIN, RK_PERSON or RK_VICTIM */
 	uint8_t flags;
 };
 

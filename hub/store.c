@@ -63,31 +63,66 @@ static int user_version(sqlite3 *db)
 	return v;
 }
 
+int store_migration_version(const char *name)
+{
+	int v = 0;
+
+	if (!name || name[0] < '0' || name[0] > '9')
+		return 0;
+	for (; *name >= '0' && *name <= '9'; name++) {
+		if (v > 99999)
+			return 0;
+		v = v * 10 + (*name - '0');
+	}
+	return *name == '_' ? v : 0;
+}
+
+/*
+ * Bring the store up to the newest embedded migration. A store's
+ * user_version is the number of the last migration applied to it (its file
+ * name's number), so a gap in the numbering or a migration that lands from
+ * another branch later never shifts what a version means. The embedded
+ * files must be numbered strictly increasing; anything else refuses to open.
+ */
 static enum kr_err migrate(sqlite3 *db, char *err, size_t errlen)
 {
-	int have = user_version(db);
+	int have = user_version(db), prev = 0, newest;
 	char sql[64];
 
+	for (size_t i = 0; i < kr_migrations_count; i++) {
+		int v = store_migration_version(kr_migrations[i].name);
+
+		if (v <= prev) {
+			snprintf(err, errlen, "migration %s: not numbered after the one before it",
+			         kr_migrations[i].name);
+			return KR_EINTERNAL;
+		}
+		prev = v;
+	}
+	newest = prev;
 	if (have < 0) {
 		snprintf(err, errlen, "cannot read schema version: %s", sqlite3_errmsg(db));
 		return KR_EINTERNAL;
 	}
-	if ((size_t)have > kr_migrations_count) {
-		snprintf(err, errlen, "store has schema version %d, newer than this hub (%zu)",
-		         have, kr_migrations_count);
+	if (have > newest) {
+		snprintf(err, errlen, "store has schema version %d, newer than this hub (%d)", have,
+		         newest);
 		return KR_EINTERNAL;
 	}
-	for (size_t i = (size_t)have; i < kr_migrations_count; i++) {
+	for (size_t i = 0; i < kr_migrations_count; i++) {
+		int v = store_migration_version(kr_migrations[i].name);
 		char e[256];
 
+		if (v <= have)
+			continue;
 		if (exec(db, "BEGIN IMMEDIATE", e, sizeof(e)) != SQLITE_OK)
 			goto fail;
 		/* Another process may have migrated while we waited for the lock. */
-		if ((size_t)user_version(db) > i) {
+		if (user_version(db) >= v) {
 			exec(db, "COMMIT", NULL, 0);
 			continue;
 		}
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
 		if (exec(db, kr_migrations[i].sql, e, sizeof(e)) != SQLITE_OK ||
 		    exec(db, sql, e, sizeof(e)) != SQLITE_OK ||
 		    exec(db, "COMMIT", e, sizeof(e)) != SQLITE_OK) {

@@ -89,4 +89,11 @@ int store_schema_version(void);
  */
 enum kr_err store_secret(struct kr_store *st, const char *name, unsigned char out[32]);
 
+/*
+ * The schema version a migration file brings a store to: the number its
+ * name starts with ("0009_events.sql" -> 9); 0 when the name does not start
+ * with digits and '_'. PRAGMA user_version holds the newest applied.
+ */
+int store_migration_version(const char *name);
+
 #endif

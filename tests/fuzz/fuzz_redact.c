@@ -3,9 +3,10 @@
  * goes through redact_text() with an organisation's registered names,
  * domains, people, ranges and a custom pattern. Properties: never crashes
  * or leaks; the output is valid UTF-8; no registered name, domain or
- * person survives in it (the anonymisation contract, PRODUCT.md): Japanese
- * terms nowhere, ASCII terms nowhere as a word of their own (the engine
- * matches ASCII terms at word boundaries, so that "SB" does not eat "USB").
+ * person, nor the victim-side value, survives in it (the anonymisation
+ * contract, PRODUCT.md): Japanese terms nowhere, ASCII terms nowhere as a
+ * word of their own (the engine matches ASCII terms at word boundaries, so
+ * that "SB" does not eat "USB").
  */
 #include <ctype.h>
 #include <stdbool.h>
@@ -22,8 +23,21 @@ static const char *const domains[] = {"sakura-bank.example.jp"};
 static const char *const persons[] = {"佐藤 花子", "Hanako Sato"};
 static const char *const cidrs[] = {"203.0.113.0/25", "2001:db8:5a::/48"};
 static const struct kr_redact_pattern patterns[] = {{"case", "SB-[0-9]{6}", "[案件番号]"}};
-static const struct kr_redact_ctx ctx = {names, 3, domains,  1, persons, 2,
-                                         cidrs, 2, patterns, 1, false};
+static const char *const victims[] = {"198.51.100.99"};
+static const struct kr_redact_ctx ctx = {
+    .names = names,
+    .n_names = 3,
+    .domains = domains,
+    .n_domains = 1,
+    .persons = persons,
+    .n_persons = 2,
+    .own_cidrs = cidrs,
+    .n_own_cidrs = 2,
+    .patterns = patterns,
+    .n_patterns = 1,
+    .victims = victims,
+    .n_victims = 1,
+};
 
 static struct kr_redactor *redactor;
 
@@ -68,7 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strstr(out, names[0]) || strstr(out, persons[0]))
 		abort();
 	if (survives_as_word(out, names[1]) || survives_as_word(out, names[2]) ||
-	    survives_as_word(out, domains[0]) || survives_as_word(out, persons[1]))
+	    survives_as_word(out, domains[0]) || survives_as_word(out, persons[1]) ||
+	    survives_as_word(out, victims[0]))
 		abort();
 	free(out);
 	return 0;

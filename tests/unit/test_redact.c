@@ -777,6 +777,45 @@ static void test_patterns_only(void)
 	redact_free(r);
 }
 
+/* Victim-side indicator values: their mentions go, plain, defanged or
+ * full-width, at word boundaries; the placeholder follows the text's
+ * language. */
+static void test_victims(void)
+{
+	static const char *const victims[] = {"203.0.113.77", "partner-shoji.example"};
+	struct kr_redact_ctx ctx = contexts[P_SAKURA];
+	static const struct {
+		const char *in, *out;
+	} rows[] = {
+	    {"侵入先 203.0.113.77 を確認", "侵入先 [被害側の指標] を確認"},
+	    {"侵入先 203[.]0[.]113[.]77 を確認", "侵入先 [被害側の指標] を確認"},
+	    {"侵入先 ２０３．０．１１３．７７ を確認", "侵入先 [被害側の指標] を確認"},
+	    {"Seen at partner-shoji.example today", "Seen at [VICTIM-INDICATOR] today"},
+	    {"203.0.113.770 is another address", "203.0.113.770 is another address"},
+	    {"from 198.51.100.9 only", "from 198.51.100.9 only"},
+	};
+	struct kr_redactor *r = NULL;
+	char err[256] = "";
+
+	ctx.victims = victims;
+	ctx.n_victims = CHECK_N(victims);
+	check_case("victims");
+	if (!CHECK_EQ_INT(redact_compile(&ctx, &r, err, sizeof(err)), KR_OK))
+		return;
+	for (size_t i = 0; i < CHECK_N(rows); i++) {
+		char *out = NULL;
+
+		check_case(rows[i].in);
+		CHECK_EQ_INT(
+		    redact_text(r, "body", rows[i].in, strlen(rows[i].in), NULL, &out, NULL),
+		    KR_OK);
+		CHECK_STREQ(out, rows[i].out);
+		free(out);
+	}
+	check_case(NULL);
+	redact_free(r);
+}
+
 int main(void)
 {
 	for (int p = 0; p < P__COUNT; p++) {
@@ -798,6 +837,7 @@ int main(void)
 	test_compile();
 	test_profile();
 	test_random();
+	test_victims();
 	test_patterns_only();
 	for (int p = 0; p < P__COUNT; p++)
 		redact_free(redactors[p]);

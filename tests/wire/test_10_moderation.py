@@ -330,6 +330,31 @@ class ModerationTest(HubTestCase):
         for k, v in edit.items():
             self.assertEqual(got[k], v, k)
 
+    def test_edit_is_scrubbed_like_a_post(self):
+        """A moderator's replacements go through the anonymiser with the
+        author organisation's registered names: an edit cannot bring back what
+        the post had removed, nor a victim-side indicator."""
+        hub = self.hub
+        hub.admin("org", "add", "m-kikyo", "--name", "Kikyo Ginko", "--name", "桔梗銀行",
+                  "--domain", "kikyo-ginko.example")
+        hub.admin("member", "add", "mod", "m-kikyo")
+        _, token = hub.new_user("m-kikyo", prefix="m-kikyo")
+        author, mod = hub.client(token, label="kikyo"), self.c("moderator")
+        _, posted = self.pending_post(author, tlp="GREEN")
+        edit = {"title": "Kikyo Ginko: 桔梗銀行の窓口を装うSMS",
+                "body": "Ask soc@kikyo-ginko.example or call 03-1234-5678.",
+                "indicators": [{"type": "domain", "value": "evil-kikyo.example",
+                                "role": "attacker"},
+                               {"type": "ipv4", "value": "198.51.100.99", "role": "victim"}]}
+        mod.ok({"type": "moderate", "item_id": posted["item_id"], "decision": "edit",
+                "edit": edit}, "moderated")
+        got = author.get(posted["item_id"])
+        text = got["title"] + " " + got["body"]
+        for leaked in ("Kikyo Ginko", "桔梗銀行", "soc@kikyo-ginko.example", "03-1234-5678"):
+            self.assertNotIn(leaked, text)
+        self.assertIn("[組織]", got["title"])
+        self.assertEqual([i["value"] for i in got["indicators"]], ["evil-kikyo.example"])
+
     def test_edit_tells_the_author(self):
         """The author sees what recipients will see: a moderator's edit is a
         moderation notice with status pending (notice.schema.json: status is

@@ -330,6 +330,28 @@ class IndicatorTest(HubTestCase):
         self.assertIn("[内部IP]", got["body"])
         self.assertIn("[メール]", got["body"])
 
+    def test_victim_values_leave_the_text_too(self):
+        """A victim-side indicator with a public value (a customer's server, a
+        partner's domain) identifies the victim wherever it appears: removed
+        from the list, its mentions in the title, body and tags go as well,
+        plain or defanged, while the attacker's stay."""
+        fx = self.fx
+        item = make_item(fx.circle, title="203.0.113.77 への不正アクセス",
+                         body="侵入元 198.51.100.9 から取引先 partner-shoji.example と "
+                              "203[.]0[.]113[.]77 へ。",
+                         tags=["partner-shoji.example"],
+                         indicators=[ind("ipv4", "198.51.100.9"),
+                                     ind("ipv4", "203.0.113.77", role="victim"),
+                                     ind("domain", "partner-shoji.example", role="victim")])
+        got = self.post_and_read(item)
+        text = " ".join([got["title"], got["body"], *got["tags"]])
+        self.assertNotIn("203.0.113.77", text)
+        self.assertNotIn("203[.]0[.]113[.]77", text)
+        self.assertNotIn("partner-shoji", text)
+        self.assertIn("[被害側の指標]", got["title"])
+        self.assertIn("侵入元 198.51.100.9", got["body"])
+        self.assertEqual([i["value"] for i in got["indicators"]], ["198.51.100.9"])
+
 
 class BenignFileStartTest(HubTestCase):
     def refused(self, content, want):
