@@ -112,11 +112,13 @@ int adm_store_need(struct admin *a)
 static bool cmd_mutates(const struct cmd *c)
 {
 	static const char *const readers[] = {"list", "show", "check", "verify"};
+	const char *last = strrchr(c->verb, ' '); /* "cert list": its last word */
 
 	if (c->verb[0] == '\0')
 		return false; /* backup: its own entry, after the copy */
+	last = last ? last + 1 : c->verb;
 	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
-		if (strcmp(c->verb, readers[i]) == 0)
+		if (strcmp(last, readers[i]) == 0)
 			return false;
 	return true;
 }
@@ -195,7 +197,16 @@ static const struct cmd commands[] = {
     {"user", "token", 1, 1, BIT(OPT_EXPIRES), cmd_user_token, "user token USER [--expires WHEN]",
      "issue an additional token for a user and print it (once); --expires as for user add"},
     {"user", "revoke", 1, 1, 0, cmd_user_revoke, "user revoke USER",
-     "revoke every token of a user"},
+     "revoke every token of a user and remove its client certificates"},
+    {"user", "cert add", 2, 1, 0, cmd_user_cert_add, "user cert USER add FILE.pem",
+     "register a client certificate (PEM) to a user: a TLS connection presenting it, "
+     "verified against tls_client_ca, authenticates as the user without a token"},
+    {"user", "cert remove", 2, 1, 0, cmd_user_cert_remove,
+     "user cert USER remove FINGERPRINT|FILE.pem",
+     "remove a client certificate of a user (by its SHA-256 fingerprint or its file); "
+     "sessions that authenticated with it are closed"},
+    {"user", "cert list", 1, 1, 0, cmd_user_cert_list, "user cert USER list",
+     "list the client certificates of a user: fingerprint, subject, expiry"},
     {"circle", "add", 1, 1, BIT(OPT_KIND) | BIT(OPT_NAME) | BIT(OPT_POLICY), cmd_circle_add,
      "circle add ID [--kind sector|cross-sector|regional|public] [--name NAME] "
      "[--policy FILE]",
@@ -255,6 +266,33 @@ static const struct cmd *cmd_find(const char *noun, const char *verb)
 	return NULL;
 }
 
+/* Does verb of c begin with the word w ("cert" of "cert add")? */
+static bool verb_starts(const struct cmd *c, const char *w)
+{
+	size_t n = strlen(w);
+
+	return strncmp(c->verb, w, n) == 0 && c->verb[n] == ' ';
+}
+
+/* Is word the first word of a two-word verb of noun ("user cert")? */
+static bool verb_compound(const char *noun, const char *word)
+{
+	for (size_t i = 0; i < n_commands; i++)
+		if (strcmp(commands[i].noun, noun) == 0 && verb_starts(&commands[i], word))
+			return true;
+	return false;
+}
+
+/* The command of a two-word verb: first its first word, then sub. */
+static const struct cmd *cmd_find2(const char *noun, const char *verb, const char *sub)
+{
+	for (size_t i = 0; i < n_commands; i++)
+		if (strcmp(commands[i].noun, noun) == 0 && verb_starts(&commands[i], verb) &&
+		    strcmp(commands[i].verb + strlen(verb) + 1, sub) == 0)
+			return &commands[i];
+	return NULL;
+}
+
 /* Help for every command, one noun's, or one command's (NULL for all). */
 static void help_print(FILE *f, const char *noun, const char *verb)
 {
@@ -268,7 +306,8 @@ static void help_print(FILE *f, const char *noun, const char *verb)
 	for (size_t i = 0; i < n_commands; i++) {
 		const struct cmd *c = &commands[i];
 
-		if ((!noun || strcmp(c->noun, noun) == 0) && (!verb || strcmp(c->verb, verb) == 0))
+		if ((!noun || strcmp(c->noun, noun) == 0) &&
+		    (!verb || strcmp(c->verb, verb) == 0 || verb_starts(c, verb)))
 			fprintf(f, "  %s\n      %s\n", c->usage, c->about);
 	}
 	fprintf(f, "\nOptions:\n"
@@ -356,6 +395,23 @@ static int args_check(struct admin *a)
 		a->arg0 = 1; /* a command without a verb: `backup FILE` */
 	else
 		c = verb ? cmd_find(noun, verb) : NULL;
+	if (!c && verb && verb_compound(noun, verb)) {
+		/* `user cert USER add FILE`: the verb's second word follows the
+		 * first argument; take it out of the arguments. */
+		c = a->n_words > 3 ? cmd_find2(noun, verb, a->words[3]) : NULL;
+		if (!c) {
+			if (a->n_words > 3)
+				fprintf(stderr, PROG ": %s %s: unknown action \"%s\"; one of:\n",
+				        noun, verb, a->words[3]);
+			else
+				fprintf(stderr, PROG ": %s %s: missing action; one of:\n", noun,
+				        verb);
+			help_print(stderr, noun, verb);
+			return KR_EXIT_USAGE;
+		}
+		memmove(&a->words[3], &a->words[4], (a->n_words - 4) * sizeof(a->words[0]));
+		a->n_words--;
+	}
 	if (!c) {
 		fprintf(stderr, PROG ": %s \"%s\"; one of:\n",
 		        verb ? "unknown verb" : "missing verb", verb ? verb : noun);
@@ -409,7 +465,8 @@ int admin_main(int argc, char **argv)
 
 		if (noun && !noun_known(noun))
 			ex = adm_usage_fail(a, "unknown command \"%s\"", noun);
-		else if (verb && !cmd_find(noun, verb) && !cmd_find(noun, ""))
+		else if (verb && !cmd_find(noun, verb) && !cmd_find(noun, "") &&
+		         !verb_compound(noun, verb))
 			ex = adm_usage_fail(a, "unknown verb \"%s %s\"", noun, verb);
 		else
 			help_print(stdout, noun, noun && cmd_find(noun, "") ? NULL : verb);

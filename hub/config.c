@@ -83,6 +83,10 @@ static const struct setting settings[] = {
      "a message that was begun must be complete within this time"},
     {"handshake_timeout_s", SET_INT, OFF(handshake_timeout_s), "10", 1, 300, false,
      "a connection must finish its TLS handshake and websocket upgrade within this time"},
+    {"tls_client_ca", SET_STR, OFF(tls_client_ca), NULL, 0, 0, false,
+     "CA bundle (PEM) for client certificates: when set, clients may present a certificate "
+     "issued by one of these CAs and registered with `admin user cert` instead of a token "
+     "(the file is re-read on SIGHUP)"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))

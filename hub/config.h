@@ -43,6 +43,7 @@ struct kr_config {
 	int64_t rate_ip_per_s, rate_ip_burst;
 	int64_t frame_timeout_ms;
 	int64_t handshake_timeout_s;
+	char *tls_client_ca; /* CA bundle for client certificates (mutual TLS), or NULL */
 };
 
 /* Fill cfg with the defaults of the settings table. */

@@ -73,9 +73,10 @@ static int bad_request(struct kr_http_req *q, const char *description)
 }
 
 /*
- * Resolve the Authorization header into w: true with w set (anonymous when
- * there is no header), or false when the request was answered (401 or
- * 500), *ret then being what the callback returns.
+ * Resolve the Authorization header into w: true with w set (without a
+ * header, the user of a registered client certificate, else anonymous),
+ * or false when the request was answered (401 or 500), *ret then being
+ * what the callback returns.
  */
 static bool authenticate(struct kr_http_req *q, struct who *w, int *ret)
 {
@@ -86,8 +87,18 @@ static bool authenticate(struct kr_http_req *q, struct who *w, int *ret)
 	int n = http_header(q, WSI_TOKEN_HTTP_AUTHORIZATION, authz, sizeof(authz));
 
 	memset(w, 0, sizeof(*w));
-	if (n == -1)
-		return true; /* anonymous */
+	if (n == -1) {
+		/* No header: a registered client certificate (mutual TLS) is
+		 * the user; without one the request is anonymous. */
+		struct kr_tlsc_info ci;
+
+		rc = auth_cert_user(q->srv, q->wsi, &ci, &w->u);
+		if (rc != KR_OK) {
+			w->u = NULL;
+			return true;
+		}
+		goto found;
+	}
 	cred = n < 0 ? TAXII_CRED_BAD
 	             : taxii_credentials(authz, user, sizeof(user), token, sizeof(token));
 	rc = KR_EAUTH;
@@ -112,6 +123,7 @@ static bool authenticate(struct kr_http_req *q, struct who *w, int *ret)
 		            "the token is unknown, revoked or expired, or not the user's");
 		return false;
 	}
+found:
 	w->r.user_id = w->u->id;
 	w->r.org_id = w->u->org_id;
 	w->m = acl_memberships(q->srv->acl, w->u->id, &w->r.n);
