@@ -63,6 +63,10 @@ bool config_set(struct kr_config *cfg, const char *key, const char *value, char 
  */
 bool config_load_file(struct kr_config *cfg, const char *path, char *err, size_t errlen);
 
+/* As config_load_file(), reading from f (left open); path names it in
+ * messages. */
+bool config_load_stream(struct kr_config *cfg, FILE *f, const char *path, char *err, size_t errlen);
+
 /* Print every setting with its current value (for --print-config). */
 void config_print(const struct kr_config *cfg, FILE *out);
 
