@@ -10,6 +10,7 @@
 
 #include "acl.h"
 #include "auth.h"
+#include "deny_log.h"
 #include "log.h"
 #include "policy.h"
 #include "reader.h"
@@ -119,6 +120,7 @@ static bool authenticate(struct kr_http_req *q, struct who *w, int *ret)
 			return false;
 		}
 		kr_log(KR_LOG_INFO, "taxii %s: authentication failed", peer);
+		deny_log_note_http(q->srv, 0, "taxii", "", KR_EAUTH);
 		*ret = fail(q, HTTP_STATUS_UNAUTHORIZED, "Unauthorized",
 		            "the token is unknown, revoked or expired, or not the user's");
 		return false;
@@ -242,8 +244,14 @@ static const struct kr_acl_circle *find_collection(struct kr_server *srv, const 
 		const struct kr_acl_circle *c = acl_circle_at(srv->acl, i);
 
 		if (strcmp(c->key, ref) == 0 ||
-		    (taxii_collection_id(c->key, id) && strcmp(id, ref) == 0))
-			return readable(w, c) ? c : NULL;
+		    (taxii_collection_id(c->key, id) && strcmp(id, ref) == 0)) {
+			if (readable(w, c))
+				return c;
+			/* answered 404 like a missing one; the trail knows better */
+			deny_log_note_http(srv, w->u ? w->u->id : 0, "taxii", c->key,
+			                   KR_EFORBIDDEN);
+			return NULL;
+		}
 	}
 	return NULL;
 }
