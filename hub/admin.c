@@ -258,6 +258,40 @@ static bool noun_known(const char *noun)
 	return false;
 }
 
+/* Every noun of the command table, once, in table order: "org, user, ...
+ * or backup" (for messages, so they never fall behind the table). */
+static void nouns_text(char *out, size_t len)
+{
+	size_t used = 0, n = 0, total = 0;
+
+	for (size_t i = 0; i < n_commands; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(commands[j].noun, commands[i].noun) == 0;
+		total += !seen;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < n_commands; i++) {
+		bool seen = false;
+		int w;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(commands[j].noun, commands[i].noun) == 0;
+		if (seen)
+			continue;
+		n++;
+		w = snprintf(out + used, len - used, "%s%s",
+		             n == 1       ? ""
+		             : n == total ? " or "
+		                          : ", ",
+		             commands[i].noun);
+		if (w < 0 || (size_t)w >= len - used)
+			return; /* cut: still a string */
+		used += (size_t)w;
+	}
+}
+
 static const struct cmd *cmd_find(const char *noun, const char *verb)
 {
 	for (size_t i = 0; i < n_commands; i++)
@@ -383,12 +417,16 @@ static int args_check(struct admin *a)
 	const char *noun = a->n_words > 0 ? a->words[0] : NULL;
 	const char *verb = a->n_words > 1 ? a->words[1] : NULL;
 	const struct cmd *c;
+	char nouns[256];
 
-	if (!noun)
-		return adm_usage_fail(a, "missing command (org, user, circle, member or role)");
-	if (!noun_known(noun))
-		return adm_usage_fail(
-		    a, "unknown command \"%s\" (org, user, circle, member or role)", noun);
+	if (!noun) {
+		nouns_text(nouns, sizeof(nouns));
+		return adm_usage_fail(a, "missing command (%s)", nouns);
+	}
+	if (!noun_known(noun)) {
+		nouns_text(nouns, sizeof(nouns));
+		return adm_usage_fail(a, "unknown command \"%s\" (%s)", noun, nouns);
+	}
 	a->arg0 = 2;
 	c = cmd_find(noun, "");
 	if (c)
@@ -463,10 +501,13 @@ int admin_main(int argc, char **argv)
 		const char *noun = a->n_words > 0 ? a->words[0] : NULL;
 		const char *verb = a->n_words > 1 ? a->words[1] : NULL;
 
-		if (noun && !noun_known(noun))
-			ex = adm_usage_fail(a, "unknown command \"%s\"", noun);
-		else if (verb && !cmd_find(noun, verb) && !cmd_find(noun, "") &&
-		         !verb_compound(noun, verb))
+		if (noun && !noun_known(noun)) {
+			char nouns[256];
+
+			nouns_text(nouns, sizeof(nouns));
+			ex = adm_usage_fail(a, "unknown command \"%s\" (%s)", noun, nouns);
+		} else if (verb && !cmd_find(noun, verb) && !cmd_find(noun, "") &&
+		           !verb_compound(noun, verb))
 			ex = adm_usage_fail(a, "unknown verb \"%s %s\"", noun, verb);
 		else
 			help_print(stdout, noun, noun && cmd_find(noun, "") ? NULL : verb);

@@ -467,5 +467,32 @@ class WithoutClientCATest(HubTestCase):
                 self.assertRegex(hub.log(), f"cannot start: tls_client_ca: .*{why}")
 
 
+class AdminUsageTest(HubTestCase):
+    """`kairan-hub admin` with an unknown or no command names every noun of
+    its command table (the list once stopped at the first five)."""
+
+    def test_unknown_command_lists_every_noun(self):
+        hub = harness.Hub(self.artifact_name())
+        self.addCleanup(hub.close)
+        help_text = hub.admin("--help")
+        nouns = []
+        for line in help_text.split("Commands:", 1)[1].split("Options:", 1)[0].splitlines():
+            if line.startswith("  ") and not line.startswith("   "):
+                noun = line.split()[0]
+                if noun not in nouns:
+                    nouns.append(noun)
+        self.assertIn("user", nouns)
+        self.assertIn("backup", nouns)
+        self.assertGreaterEqual(len(nouns), 9)
+        listed = ", ".join(nouns[:-1]) + " or " + nouns[-1]
+        for args, message in ((("kaiin", "list"), 'unknown command "kaiin"'),
+                              ((), "missing command"),
+                              (("kaiin", "--help"), 'unknown command "kaiin"')):
+            with self.subTest(args=args):
+                r = hub.admin(*args, check=False)
+                self.assertEqual(r.rc, 2, r)
+                self.assertIn(f"{message} ({listed})", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
