@@ -229,7 +229,9 @@ bool tlsc_ctx_require(void *ssl_ctx, const char *ca_path, char *err, size_t errl
 	/* No resumption: every connection's certificate is verified afresh
 	 * against the CAs in force (a resumed session would skip that). */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	/* ... and no TLS 1.2 renegotiation: the certificate a session was
+	 * authenticated with stays the connection's. */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
 	SSL_CTX_set_num_tickets(ctx, 0);
 	ERR_clear_error();
 	return true;
