@@ -37,6 +37,8 @@ struct cli {
 	const char *env_token;  /* KAIRAN_TOKEN */
 	const char *ca;         /* --ca */
 	bool insecure;          /* --insecure */
+	const char *cert;       /* --cert: client certificate (PEM) for mutual TLS */
+	const char *key;        /* --key: its private key (PEM); NULL: in the --cert file */
 	bool json;              /* --json */
 	/*
 	 * NULL, or a flag (e.g. raised by a signal handler) that cuts every wait
@@ -58,8 +60,10 @@ struct cli_cmd {
 
 /*
  * Open a session: check the URL, find the token (exit 3 when there is none),
- * connect and send `auth`. Returns 0 with *conn set (close it with
- * conn_close()), or the exit code after printing why.
+ * connect and send `auth`. With --cert and no token, the connection presents
+ * the client certificate and sends `auth` without a token: the hub
+ * authenticates it by the certificate. Returns 0 with *conn set (close it
+ * with conn_close()), or the exit code after printing why.
  */
 int cli_session_open(const struct cli *cli, struct conn **conn);
 

@@ -1,8 +1,9 @@
 /*
  * cli_session.c - the `kairan` session with the hub: find the token, check
- * the URL and CA file, connect, authenticate (or stay anonymous for the read
- * commands when no token is given), and turn replies, hub errors and network
- * failures into exit codes (see cli.h).
+ * the URL, CA file and client certificate, connect, authenticate (with the
+ * token, or the client certificate when only --cert is given, or stay
+ * anonymous for the read commands when neither is given), and turn
+ * replies, hub errors and network failures into exit codes (see cli.h).
  */
 #include "cli.h"
 
@@ -11,6 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "url.h"
 #include "utf8.h"
@@ -93,7 +98,59 @@ static int cli_token_find(const struct cli *cli, char **token)
 /* Whether the clear-text warning was given: once per process (subscribe --follow reconnects). */
 static int cli_warned_clear;
 
-/* Usage problems with --url and --ca, found before any connection is made. */
+/*
+ * Check the client certificate and key before connecting, so that a wrong
+ * file gets a message naming it rather than a TLS failure. An expired
+ * certificate is only warned about: the hub decides. Returns 0 or the
+ * exit code (usage) after printing why.
+ */
+static int cli_check_cert(const struct cli *cli)
+{
+	const char *keyfile = cli->key ? cli->key : cli->cert;
+	FILE *f = NULL;
+	X509 *x = NULL;
+	EVP_PKEY *pk = NULL;
+	int rc = KR_EXIT_USAGE;
+
+	f = fopen(cli->cert, "r");
+	if (!f) {
+		cli_error("cannot read the client certificate %s: %s", cli->cert, strerror(errno));
+		goto out;
+	}
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (!x) {
+		cli_error("%s holds no PEM certificate", cli->cert);
+		goto out;
+	}
+	f = fopen(keyfile, "r");
+	if (!f) {
+		cli_error("cannot read the private key %s: %s", keyfile, strerror(errno));
+		goto out;
+	}
+	pk = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	if (!pk) {
+		cli_error("%s holds no PEM private key (an encrypted key is not supported)%s",
+		          keyfile, cli->key ? "" : "; give it with --key FILE");
+		goto out;
+	}
+	if (X509_check_private_key(x, pk) != 1) {
+		cli_error("the key %s does not belong to the certificate %s", keyfile, cli->cert);
+		goto out;
+	}
+	if (X509_cmp_current_time(X509_get0_notAfter(x)) <= 0)
+		cli_warn("the client certificate %s has expired; the hub will refuse it",
+		         cli->cert);
+	rc = KR_EXIT_OK;
+out:
+	ERR_clear_error();
+	X509_free(x);
+	EVP_PKEY_free(pk);
+	return rc;
+}
+
+/* Usage problems with --url, --ca and --cert, found before any connection is made. */
 static int cli_check_target(const struct cli *cli)
 {
 	struct url u;
@@ -107,6 +164,12 @@ static int cli_check_target(const struct cli *cli)
 		cli_error("cannot read the CA file %s: %s", cli->ca, strerror(errno));
 		return KR_EXIT_USAGE;
 	}
+	if (cli->cert && !u.tls) {
+		cli_error("--cert needs a wss:// URL: a client certificate is presented in TLS");
+		return KR_EXIT_USAGE;
+	}
+	if (cli->cert && cli_check_cert(cli) != KR_EXIT_OK)
+		return KR_EXIT_USAGE;
 	if (!u.tls && strcmp(u.host, "localhost") != 0 && strncmp(u.host, "127.", 4) != 0 &&
 	    strcmp(u.host, "::1") != 0 && !cli_warned_clear++)
 		cli_warn("%s is not encrypted: your token and reports travel in clear text",
@@ -121,39 +184,45 @@ bool cli_token_given(const struct cli *cli)
 
 int cli_anonymous_hint(const struct cli *cli, int rc)
 {
-	if ((rc == KR_EXIT_AUTH || rc == KR_EXIT_FORBIDDEN) && !cli_token_given(cli))
+	if ((rc == KR_EXIT_AUTH || rc == KR_EXIT_FORBIDDEN) && !cli_token_given(cli) && !cli->cert)
 		cli_error("no token was given: without one, only public CLEAR items can be read "
 		          "(use --token, --token-file or KAIRAN_TOKEN)");
 	return rc;
 }
 
 /*
- * Connect and, unless anonymous, authenticate. Without a token, anonymous
- * decides: an anonymous session (true) or exit 3 (false).
+ * Connect and, unless anonymous, authenticate: with the token when one is
+ * given, else with the client certificate (--cert: `auth` without a
+ * token). With neither, anonymous decides: an anonymous session (true) or
+ * exit 3 (false).
  */
 static int cli_session_start(const struct cli *cli, bool anonymous, struct conn **conn)
 {
 	struct conn *c = NULL;
 	char *token = NULL, err[CONN_ERR_MAX];
 	json_t *ok = NULL;
+	bool by_cert;
 	int rc;
 
 	*conn = NULL;
 	rc = cli_check_target(cli);
 	if (rc)
 		goto out;
-	anonymous = anonymous && !cli_token_given(cli);
-	rc = anonymous ? KR_EXIT_OK : cli_token_find(cli, &token);
+	anonymous = anonymous && !cli_token_given(cli) && !cli->cert;
+	by_cert = cli->cert && !cli_token_given(cli);
+	rc = anonymous || by_cert ? KR_EXIT_OK : cli_token_find(cli, &token);
 	if (rc)
 		goto out;
-	if (conn_open(cli->url, cli->ca, cli->insecure, CLI_CONNECT_MS, cli->intr, &c, err) !=
-	    CONN_OK) {
+	if (conn_open_cert(cli->url, cli->ca, cli->insecure, cli->cert, cli->key, CLI_CONNECT_MS,
+	                   cli->intr, &c, err) != CONN_OK) {
 		if (!(cli->intr && *cli->intr))
 			cli_error("%s", err);
 		rc = KR_EXIT_SERVER;
 		goto out;
 	}
-	if (!anonymous)
+	if (by_cert)
+		rc = cli_call(c, json_pack("{s:s}", "type", "auth"), "auth_ok", &ok);
+	else if (!anonymous)
 		rc = cli_call(c, json_pack("{s:s, s:s}", "type", "auth", "token", token), "auth_ok",
 		              &ok);
 	if (rc)

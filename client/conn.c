@@ -146,6 +146,14 @@ enum conn_status conn_open(const char *url, const char *ca_path, bool insecure, 
                            const volatile sig_atomic_t *intr, struct conn **out,
                            char err[CONN_ERR_MAX])
 {
+	return conn_open_cert(url, ca_path, insecure, NULL, NULL, timeout_ms, intr, out, err);
+}
+
+enum conn_status conn_open_cert(const char *url, const char *ca_path, bool insecure,
+                                const char *cert_path, const char *key_path, int timeout_ms,
+                                const volatile sig_atomic_t *intr, struct conn **out,
+                                char err[CONN_ERR_MAX])
+{
 	struct lws_context_creation_info info;
 	struct lws_client_connect_info cc;
 	struct conn *c;
@@ -176,12 +184,20 @@ enum conn_status conn_open(const char *url, const char *ca_path, bool insecure, 
 			info.client_ssl_ca_filepath = ca_path;
 			info.options |= LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
 		}
+		if (cert_path) {
+			info.client_ssl_cert_filepath = cert_path;
+			info.client_ssl_private_key_filepath = key_path ? key_path : cert_path;
+			c->client_cert = true;
+		}
 	}
 	c->ctx = lws_create_context(&info);
 	if (!c->ctx) {
 		st = CONN_ECONNECT;
 		snprintf(err, CONN_ERR_MAX, "cannot set up the websocket client%s",
-		         c->url.tls ? " (TLS initialisation failed)" : "");
+		         c->client_cert ? " (TLS initialisation failed: cannot load the client "
+		                          "certificate and key)"
+		         : c->url.tls   ? " (TLS initialisation failed)"
+		                        : "");
 		goto out;
 	}
 

@@ -66,6 +66,20 @@ enum conn_status conn_open(const char *url, const char *ca_path, bool insecure, 
                            char err[CONN_ERR_MAX]);
 
 /*
+ * As conn_open(), presenting a client certificate in the TLS handshake
+ * (mutual TLS): cert_path a PEM certificate (chain), key_path its PEM
+ * private key (NULL: the key is in cert_path). Both NULL: none, as
+ * conn_open(). A hub that refuses the certificate (expired, issued by a CA
+ * it does not trust) fails the connection with CONN_ECONNECT or, under TLS
+ * 1.3 where the refusal arrives just after the handshake, CONN_ECLOSED;
+ * err then says the hub refused the client certificate and why.
+ */
+enum conn_status conn_open_cert(const char *url, const char *ca_path, bool insecure,
+                                const char *cert_path, const char *key_path, int timeout_ms,
+                                const volatile sig_atomic_t *intr, struct conn **out,
+                                char err[CONN_ERR_MAX]);
+
+/*
  * Send msg (borrowed; serialised compactly as one text frame) and wait up to
  * the timeout given to conn_open() for it to be handed to the socket. The
  * interrupt flag does not cut a send short.

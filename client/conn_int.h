@@ -32,6 +32,7 @@ struct conn {
 	char err[CONN_ERR_MAX];
 	char close_note[160]; /* the hub's close code and reason, if it sent them */
 	char tls_note[160];   /* why the hub's certificate was refused, if it was */
+	bool client_cert;     /* a client certificate is presented (mutual TLS) */
 	struct url url;
 	char url_text[300]; /* the URL as given, shortened for messages */
 	int timeout_ms;

@@ -7,6 +7,7 @@
  */
 #include "conn_int.h"
 
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -163,6 +164,68 @@ static void conn_on_verify(struct conn *c, X509_STORE_CTX *store, int preverify_
 	         X509_verify_cert_error_string(e));
 }
 
+/* Said when a connection presenting a client certificate fails without a reason. */
+#define CONN_CERT_HINT                                                                             \
+	" (the hub may have refused the client certificate: expired, or from a CA it does not "    \
+	"trust)"
+
+/* Where the client SSL_CTX keeps its struct conn (for conn_on_tls_info). */
+static int conn_ctx_index = -1;
+
+/* Is a TLS alert one a server sends about the client's certificate? */
+static bool conn_alert_is_cert(int desc)
+{
+	switch (desc) {
+	case SSL_AD_BAD_CERTIFICATE:
+	case SSL_AD_UNSUPPORTED_CERTIFICATE:
+	case SSL_AD_CERTIFICATE_REVOKED:
+	case SSL_AD_CERTIFICATE_EXPIRED:
+	case SSL_AD_CERTIFICATE_UNKNOWN:
+	case SSL_AD_UNKNOWN_CA:
+	case SSL_AD_ACCESS_DENIED:
+	case SSL_AD_DECRYPT_ERROR:
+	case SSL_AD_CERTIFICATE_REQUIRED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Keep the first fatal alert the hub sends: under TLS 1.3 a refused client
+ * certificate arrives only after the handshake looked complete, and lws
+ * then reports just "read failed".
+ */
+static void conn_on_tls_info(const SSL *ssl, int where, int ret)
+{
+	SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
+	struct conn *c =
+	    ctx && conn_ctx_index >= 0 ? SSL_CTX_get_ex_data(ctx, conn_ctx_index) : NULL;
+	int desc = ret & 0xff;
+
+	if (!c || !(where & SSL_CB_READ_ALERT) || (ret >> 8) != SSL3_AL_FATAL || c->tls_note[0])
+		return;
+	if (c->client_cert && conn_alert_is_cert(desc))
+		snprintf(c->tls_note, sizeof(c->tls_note),
+		         "the hub refused the client certificate (TLS alert: %s)",
+		         SSL_alert_desc_string_long(ret));
+	else
+		snprintf(c->tls_note, sizeof(c->tls_note), "the hub ended the TLS handshake: %s",
+		         SSL_alert_desc_string_long(ret));
+}
+
+/* Watch the alerts of the client SSL_CTX (user) of c. */
+static void conn_on_client_ctx(struct conn *c, SSL_CTX *ctx)
+{
+	if (!ctx)
+		return;
+	if (conn_ctx_index < 0)
+		conn_ctx_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	if (conn_ctx_index < 0 || !SSL_CTX_set_ex_data(ctx, conn_ctx_index, c))
+		return;
+	SSL_CTX_set_info_callback(ctx, conn_on_tls_info);
+}
+
 static int conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                          size_t len)
 {
@@ -177,13 +240,32 @@ static int conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		if (!c->tls_note[0] && strncmp(why, "connect SSL", 11) == 0)
 			snprintf(c->tls_note, sizeof(c->tls_note),
 			         "TLS handshake failed; does the hub speak TLS on this port?");
-		conn_fail(c, CONN_ECONNECT, "cannot connect to %s: %s", c->url_text,
+		conn_fail(c, CONN_ECONNECT, "cannot connect to %s: %s%s", c->url_text,
 		          c->tls_note[0] ? c->tls_note
 		          : why[0]       ? why
-		                         : "connection failed");
+		                         : "connection failed",
+		          c->tls_note[0] || !c->client_cert ? "" : CONN_CERT_HINT);
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		/* lws closes a client whose handshake request cannot be sent
+		 * (the hub already hung up: e.g. it refused the client
+		 * certificate) without CLIENT_CONNECTION_ERROR. */
+		if (wsi != c->wsi)
+			break;
+		c->wsi = NULL;
+		if (!c->open)
+			conn_fail(c, CONN_ECONNECT, "cannot connect to %s: %s%s", c->url_text,
+			          c->tls_note[0] ? c->tls_note : "the hub closed the connection",
+			          c->tls_note[0] || !c->client_cert ? "" : CONN_CERT_HINT);
+		else if (!c->closing)
+			conn_fail(c, CONN_ECLOSED, "the hub at %s closed the connection%s",
+			          c->url_text, c->close_note);
 		break;
 	case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
 		conn_on_verify(c, user, (int)len);
+		break;
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS:
+		conn_on_client_ctx(c, user);
 		break;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		c->open = true;
@@ -199,7 +281,10 @@ static int conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:
 		c->wsi = NULL;
-		if (!c->closing)
+		if (!c->closing && c->tls_note[0])
+			conn_fail(c, CONN_ECLOSED, "the hub at %s closed the connection: %s",
+			          c->url_text, c->tls_note);
+		else if (!c->closing)
 			conn_fail(c, CONN_ECLOSED, "the hub at %s closed the connection%s",
 			          c->url_text, c->close_note);
 		break;

@@ -24,6 +24,7 @@ static const struct cli_cmd *const main_commands[] = {
 #define MAIN_NCOMMANDS (sizeof(main_commands) / sizeof(main_commands[0]))
 
 enum { O_URL = 1, O_TOKEN, O_TOKEN_FILE, O_CA, O_INSECURE, O_JSON, O_HELP, O_VERSION };
+enum { O_CERT = O_VERSION + 1, O_KEY }; /* mutual TLS */
 
 static const struct opt_spec main_opts[] = {
     {"url", 0, true, O_URL},
@@ -34,6 +35,8 @@ static const struct opt_spec main_opts[] = {
     {"json", 0, false, O_JSON},
     {"help", 'h', false, O_HELP},
     {"version", 0, false, O_VERSION},
+    {"cert", 0, true, O_CERT},
+    {"key", 0, true, O_KEY},
 };
 
 static const char main_usage_head[] =
@@ -50,13 +53,18 @@ static const char main_usage_head[] =
     "  --token-file FILE  read the token from the first line of FILE\n"
     "  --ca FILE          trust only this CA certificate (PEM) for wss://\n"
     "  --insecure         do not verify the hub's certificate (testing only)\n"
+    "  --cert FILE        present this client certificate (PEM) to the hub;\n"
+    "                     without a token, the hub authenticates you by it\n"
+    "                     (env KAIRAN_CERT)\n"
+    "  --key FILE         the certificate's private key (PEM; env KAIRAN_KEY;\n"
+    "                     default: the --cert file)\n"
     "  --json             machine-readable output\n"
     "  -h, --help         show this help\n"
     "  --version          show the version\n"
     "\n"
-    "Without any token (no --token, --token-file or KAIRAN_TOKEN), get, history,\n"
-    "subscribe, search and events read public CLEAR items anonymously; every\n"
-    "other command needs a token (exit 3).\n"
+    "Without any token (no --token, --token-file or KAIRAN_TOKEN) or --cert, get,\n"
+    "history, subscribe, search and events read public CLEAR items anonymously;\n"
+    "every other command needs a token or a registered certificate (exit 3).\n"
     "\n"
     "Commands:\n";
 
@@ -119,6 +127,12 @@ int main(int argc, char **argv)
 	if (!cli.url || !*cli.url)
 		cli.url = CLI_DEFAULT_URL;
 	cli.env_token = getenv("KAIRAN_TOKEN");
+	cli.cert = getenv("KAIRAN_CERT");
+	if (cli.cert && !*cli.cert)
+		cli.cert = NULL;
+	cli.key = getenv("KAIRAN_KEY");
+	if (cli.key && !*cli.key)
+		cli.key = NULL;
 	opt_init(&it, argc, argv, 1);
 	while ((o = opt_next(&it, main_opts, OPT_COUNT(main_opts), &arg, err, sizeof(err))) > 0) {
 		switch (o) {
@@ -139,6 +153,12 @@ int main(int argc, char **argv)
 			break;
 		case O_JSON:
 			cli.json = true;
+			break;
+		case O_CERT:
+			cli.cert = arg;
+			break;
+		case O_KEY:
+			cli.key = arg;
 			break;
 		case O_HELP:
 			main_usage(stdout);
@@ -162,6 +182,10 @@ int main(int argc, char **argv)
 	}
 	if (cli.ca && cli.insecure) {
 		rc = main_usage_error("use --ca or --insecure, not both");
+		goto out;
+	}
+	if (cli.key && !cli.cert) {
+		rc = main_usage_error("--key needs --cert (the certificate it belongs to)");
 		goto out;
 	}
 	cmd = main_find(arg);

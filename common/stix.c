@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
+
 /* ---- TLP marking definitions ------------------------------------------ */
 
 /*
@@ -622,6 +624,7 @@ enum kr_err kr_stix_pattern_parse(const char *pattern, json_t **out, char *err, 
 	return KR_OK;
 bad:
 	json_decref(pp.out);
+	kr_utf8_scrub(err); /* names quoted with "%.32s" may have been cut */
 	return KR_EINVAL;
 }
 

@@ -12,6 +12,7 @@
 
 #include "model.h"
 #include "stix.h"
+#include "utf8.h"
 
 #define TITLE_MAX      200   /* characters */
 #define BODY_MAX       65536 /* bytes */
@@ -26,6 +27,7 @@ struct imp {
 	json_t *posts, *notes;
 	char *err;
 	size_t errlen;
+	bool oom; /* the failure was running out of memory, not the bundle */
 };
 
 /* One item being built: its indicators (deduplicated) and TLP so far. */
@@ -40,12 +42,19 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* The message of a refusal: "ID: what". Values quoted with "%.80s" may be
+ * cut inside a character: what is left of it is removed, so the message
+ * stays text. Running out of memory is told apart by the flag, never by
+ * the text (an id may well contain "out of memory"). */
 static bool bad(struct imp *im, const char *id, const char *fmt, const char *a, const char *b)
 {
 	char what[400];
 
+	if (strcmp(fmt, "out of memory") == 0)
+		im->oom = true;
 	snprintf(what, sizeof(what), fmt, a ? a : "", b ? b : "");
-	snprintf(im->err, im->errlen, "%.80s: %s", id, what);
+	snprintf(im->err, im->errlen, "%.80s: %s", id ? id : "(no id)", what);
+	kr_utf8_scrub(im->err);
 	return false;
 }
 
@@ -54,7 +63,12 @@ static bool note(struct imp *im, const char *fmt, const char *a, const char *b)
 	char text[400];
 
 	snprintf(text, sizeof(text), fmt, a ? a : "", b ? b : "");
-	return json_array_append_new(im->notes, json_string(text)) == 0;
+	kr_utf8_scrub(text); /* json_string() takes only UTF-8 */
+	if (json_array_append_new(im->notes, json_string(text)) == 0)
+		return true;
+	im->oom = true;
+	snprintf(im->err, im->errlen, "out of memory");
+	return false;
 }
 
 /*
@@ -474,6 +488,7 @@ static bool leftovers(struct imp *im, const json_t *objects, const char *bundle_
 			continue;
 		snprintf(title, sizeof(title), "STIX %.60s: %zu indicator%s", bundle_id, count[t],
 		         count[t] == 1 ? "" : "s");
+		kr_utf8_scrub(title); /* %.60s may cut a character of the id */
 		json_array_foreach(text[t], j, line) blen += json_string_length(line) + 1;
 		body = malloc(blen + 200);
 		tags = json_array();
@@ -483,8 +498,10 @@ static bool leftovers(struct imp *im, const json_t *objects, const char *bundle_
 			ok = bad(im, bundle_id, "out of memory", NULL, NULL);
 			break;
 		}
-		blen = (size_t)snprintf(
-		    body, 200, "Indicators that no report in STIX %.60s refers to.\n", bundle_id);
+		snprintf(body, 200, "Indicators that no report in STIX %.60s refers to.\n",
+		         bundle_id);
+		kr_utf8_scrub(body);
+		blen = strlen(body);
 		json_array_foreach(text[t], j, line)
 		{
 			memcpy(body + blen, json_string_value(line), json_string_length(line));
@@ -535,7 +552,7 @@ enum kr_err kr_stix_import(const json_t *bundle, const char *circle, json_t **po
                            char *err, size_t errlen)
 {
 	struct imp im = {circle,       json_object(), json_object(), json_array(),
-	                 json_array(), err,           errlen};
+	                 json_array(), err,           errlen,        false};
 	const json_t *objects = json_object_get(bundle, "objects"), *o, *ref;
 	const char *bid = str(bundle, "id");
 	size_t i, j;
@@ -544,6 +561,7 @@ enum kr_err kr_stix_import(const json_t *bundle, const char *circle, json_t **po
 	*posts = *notes = NULL;
 	err[0] = '\0';
 	if (!im.index || !im.used || !im.posts || !im.notes) {
+		im.oom = true;
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -557,6 +575,7 @@ enum kr_err kr_stix_import(const json_t *bundle, const char *circle, json_t **po
 	}
 	if (!json_is_array(objects) || json_array_size(objects) == 0) {
 		snprintf(err, errlen, "%.80s has no objects", bid);
+		kr_utf8_scrub(err);
 		goto out;
 	}
 	if (!index_objects(&im, objects))
@@ -590,6 +609,7 @@ enum kr_err kr_stix_import(const json_t *bundle, const char *circle, json_t **po
 		snprintf(err, errlen,
 		         "nothing to import: %.80s has no reports, indicators or vulnerabilities",
 		         bid);
+		kr_utf8_scrub(err);
 		goto out;
 	}
 	ok = true;
@@ -603,7 +623,9 @@ out:
 	}
 	json_decref(im.posts);
 	json_decref(im.notes);
-	if (!err[0])
+	if (!err[0]) {
+		im.oom = true;
 		snprintf(err, errlen, "out of memory");
-	return strstr(err, "out of memory") ? KR_EINTERNAL : KR_EINVAL;
+	}
+	return im.oom ? KR_EINTERNAL : KR_EINVAL;
 }

@@ -84,3 +84,23 @@ void kr_utf8_tidy(char *s)
 	if (n - lead < need)
 		s[lead] = '\0';
 }
+
+void kr_utf8_scrub(char *s)
+{
+	size_t i = 0, o = 0, n = strlen(s);
+
+	while (i < n) {
+		size_t len = 1;
+
+		while (len <= 4 && i + len <= n && !kr_utf8_valid(s + i, len))
+			len++;
+		if (len <= 4 && i + len <= n) {
+			memmove(s + o, s + i, len);
+			o += len;
+			i += len;
+		} else {
+			i++; /* a byte of no whole character */
+		}
+	}
+	s[o] = '\0';
+}

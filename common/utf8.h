@@ -24,4 +24,9 @@ size_t kr_utf8_cut(const char *s, size_t len, size_t max);
  * snprintf) before a last character that is incomplete. */
 void kr_utf8_tidy(char *s);
 
+/* Remove, in place, every byte of a NUL-terminated string that is not part
+ * of a well-formed UTF-8 character: what "%.80s" leaves of a character it
+ * cut in the middle of a message. Valid text is left as it is. */
+void kr_utf8_scrub(char *s);
+
 #endif

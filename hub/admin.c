@@ -112,11 +112,13 @@ int adm_store_need(struct admin *a)
 static bool cmd_mutates(const struct cmd *c)
 {
 	static const char *const readers[] = {"list", "show", "check", "verify"};
+	const char *last = strrchr(c->verb, ' '); /* "cert list": its last word */
 
 	if (c->verb[0] == '\0')
 		return false; /* backup: its own entry, after the copy */
+	last = last ? last + 1 : c->verb;
 	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
-		if (strcmp(c->verb, readers[i]) == 0)
+		if (strcmp(last, readers[i]) == 0)
 			return false;
 	return true;
 }
@@ -195,7 +197,16 @@ static const struct cmd commands[] = {
     {"user", "token", 1, 1, BIT(OPT_EXPIRES), cmd_user_token, "user token USER [--expires WHEN]",
      "issue an additional token for a user and print it (once); --expires as for user add"},
     {"user", "revoke", 1, 1, 0, cmd_user_revoke, "user revoke USER",
-     "revoke every token of a user"},
+     "revoke every token of a user and remove its client certificates"},
+    {"user", "cert add", 2, 1, 0, cmd_user_cert_add, "user cert USER add FILE.pem",
+     "register a client certificate (PEM) to a user: a TLS connection presenting it, "
+     "verified against tls_client_ca, authenticates as the user without a token"},
+    {"user", "cert remove", 2, 1, 0, cmd_user_cert_remove,
+     "user cert USER remove FINGERPRINT|FILE.pem",
+     "remove a client certificate of a user (by its SHA-256 fingerprint or its file); "
+     "sessions that authenticated with it are closed"},
+    {"user", "cert list", 1, 1, 0, cmd_user_cert_list, "user cert USER list",
+     "list the client certificates of a user: fingerprint, subject, expiry"},
     {"circle", "add", 1, 1, BIT(OPT_KIND) | BIT(OPT_NAME) | BIT(OPT_POLICY), cmd_circle_add,
      "circle add ID [--kind sector|cross-sector|regional|public] [--name NAME] "
      "[--policy FILE]",
@@ -247,10 +258,71 @@ static bool noun_known(const char *noun)
 	return false;
 }
 
+/* Every noun of the command table, once, in table order: "org, user, ...
+ * or backup" (for messages, so they never fall behind the table). */
+static void nouns_text(char *out, size_t len)
+{
+	size_t used = 0, n = 0, total = 0;
+
+	for (size_t i = 0; i < n_commands; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(commands[j].noun, commands[i].noun) == 0;
+		total += !seen;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < n_commands; i++) {
+		bool seen = false;
+		int w;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(commands[j].noun, commands[i].noun) == 0;
+		if (seen)
+			continue;
+		n++;
+		w = snprintf(out + used, len - used, "%s%s",
+		             n == 1       ? ""
+		             : n == total ? " or "
+		                          : ", ",
+		             commands[i].noun);
+		if (w < 0 || (size_t)w >= len - used)
+			return; /* cut: still a string */
+		used += (size_t)w;
+	}
+}
+
 static const struct cmd *cmd_find(const char *noun, const char *verb)
 {
 	for (size_t i = 0; i < n_commands; i++)
 		if (strcmp(commands[i].noun, noun) == 0 && strcmp(commands[i].verb, verb) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* Does verb of c begin with the word w ("cert" of "cert add")? */
+static bool verb_starts(const struct cmd *c, const char *w)
+{
+	size_t n = strlen(w);
+
+	return strncmp(c->verb, w, n) == 0 && c->verb[n] == ' ';
+}
+
+/* Is word the first word of a two-word verb of noun ("user cert")? */
+static bool verb_compound(const char *noun, const char *word)
+{
+	for (size_t i = 0; i < n_commands; i++)
+		if (strcmp(commands[i].noun, noun) == 0 && verb_starts(&commands[i], word))
+			return true;
+	return false;
+}
+
+/* The command of a two-word verb: first its first word, then sub. */
+static const struct cmd *cmd_find2(const char *noun, const char *verb, const char *sub)
+{
+	for (size_t i = 0; i < n_commands; i++)
+		if (strcmp(commands[i].noun, noun) == 0 && verb_starts(&commands[i], verb) &&
+		    strcmp(commands[i].verb + strlen(verb) + 1, sub) == 0)
 			return &commands[i];
 	return NULL;
 }
@@ -268,7 +340,8 @@ static void help_print(FILE *f, const char *noun, const char *verb)
 	for (size_t i = 0; i < n_commands; i++) {
 		const struct cmd *c = &commands[i];
 
-		if ((!noun || strcmp(c->noun, noun) == 0) && (!verb || strcmp(c->verb, verb) == 0))
+		if ((!noun || strcmp(c->noun, noun) == 0) &&
+		    (!verb || strcmp(c->verb, verb) == 0 || verb_starts(c, verb)))
 			fprintf(f, "  %s\n      %s\n", c->usage, c->about);
 	}
 	fprintf(f, "\nOptions:\n"
@@ -344,18 +417,39 @@ static int args_check(struct admin *a)
 	const char *noun = a->n_words > 0 ? a->words[0] : NULL;
 	const char *verb = a->n_words > 1 ? a->words[1] : NULL;
 	const struct cmd *c;
+	char nouns[256];
 
-	if (!noun)
-		return adm_usage_fail(a, "missing command (org, user, circle, member or role)");
-	if (!noun_known(noun))
-		return adm_usage_fail(
-		    a, "unknown command \"%s\" (org, user, circle, member or role)", noun);
+	if (!noun) {
+		nouns_text(nouns, sizeof(nouns));
+		return adm_usage_fail(a, "missing command (%s)", nouns);
+	}
+	if (!noun_known(noun)) {
+		nouns_text(nouns, sizeof(nouns));
+		return adm_usage_fail(a, "unknown command \"%s\" (%s)", noun, nouns);
+	}
 	a->arg0 = 2;
 	c = cmd_find(noun, "");
 	if (c)
 		a->arg0 = 1; /* a command without a verb: `backup FILE` */
 	else
 		c = verb ? cmd_find(noun, verb) : NULL;
+	if (!c && verb && verb_compound(noun, verb)) {
+		/* `user cert USER add FILE`: the verb's second word follows the
+		 * first argument; take it out of the arguments. */
+		c = a->n_words > 3 ? cmd_find2(noun, verb, a->words[3]) : NULL;
+		if (!c) {
+			if (a->n_words > 3)
+				fprintf(stderr, PROG ": %s %s: unknown action \"%s\"; one of:\n",
+				        noun, verb, a->words[3]);
+			else
+				fprintf(stderr, PROG ": %s %s: missing action; one of:\n", noun,
+				        verb);
+			help_print(stderr, noun, verb);
+			return KR_EXIT_USAGE;
+		}
+		memmove(&a->words[3], &a->words[4], (a->n_words - 4) * sizeof(a->words[0]));
+		a->n_words--;
+	}
 	if (!c) {
 		fprintf(stderr, PROG ": %s \"%s\"; one of:\n",
 		        verb ? "unknown verb" : "missing verb", verb ? verb : noun);
@@ -407,9 +501,13 @@ int admin_main(int argc, char **argv)
 		const char *noun = a->n_words > 0 ? a->words[0] : NULL;
 		const char *verb = a->n_words > 1 ? a->words[1] : NULL;
 
-		if (noun && !noun_known(noun))
-			ex = adm_usage_fail(a, "unknown command \"%s\"", noun);
-		else if (verb && !cmd_find(noun, verb) && !cmd_find(noun, ""))
+		if (noun && !noun_known(noun)) {
+			char nouns[256];
+
+			nouns_text(nouns, sizeof(nouns));
+			ex = adm_usage_fail(a, "unknown command \"%s\" (%s)", noun, nouns);
+		} else if (verb && !cmd_find(noun, verb) && !cmd_find(noun, "") &&
+		           !verb_compound(noun, verb))
 			ex = adm_usage_fail(a, "unknown verb \"%s %s\"", noun, verb);
 		else
 			help_print(stdout, noun, noun && cmd_find(noun, "") ? NULL : verb);

@@ -18,6 +18,7 @@
 
 #include "admin_int.h"
 #include "model.h"
+#include "store_certs.h"
 #include "store_dir.h"
 #include "token.h"
 #include "utf8.h"
@@ -292,14 +293,22 @@ int cmd_user_revoke(struct admin *a)
 {
 	const char *user = adm_arg(a, 0);
 	enum kr_err rc;
-	int n = 0, ex = adm_store_need(a);
+	int n = 0, certs = 0, ex = adm_store_need(a);
 
 	if (ex)
 		return ex;
 	rc = store_token_revoke_all(a->st, user, &n);
+	if (rc == KR_OK) /* a certificate is a credential too */
+		rc = store_cert_remove_all(a->st, user, &certs);
 	if (rc != KR_OK)
 		return adm_fail(
 		    a, rc, rc == KR_ENOTFOUND ? "no user %s" : "cannot revoke tokens of %s", user);
+	if (certs)
+		return adm_done(a,
+		                json_pack("{s:b, s:s, s:i, s:i}", "ok", 1, "user", user, "revoked",
+		                          n, "certificates", certs),
+		                "revoked %d token%s and %d client certificate%s of %s", n,
+		                n == 1 ? "" : "s", certs, certs == 1 ? "" : "s", user);
 	return adm_done(a, json_pack("{s:b, s:s, s:i}", "ok", 1, "user", user, "revoked", n),
 	                "revoked %d token%s of %s", n, n == 1 ? "" : "s", user);
 }

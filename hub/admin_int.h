@@ -59,6 +59,11 @@ struct admin {
 
 typedef int (*cmd_fn)(struct admin *a);
 
+/*
+ * A verb of two words ("cert add") is written with the command's first
+ * argument between them: `user cert USER add FILE` (admin.c moves the
+ * second word out of the arguments).
+ */
 struct cmd {
 	const char *noun, *verb;
 	size_t nargs;
@@ -133,5 +138,9 @@ int cmd_backup(struct admin *a);
 /* admin_audit.c */
 int cmd_audit_show(struct admin *a);
 int cmd_audit_verify(struct admin *a);
+/* admin_cert.c: `user cert USER add|remove|list` (client certificates) */
+int cmd_user_cert_add(struct admin *a);
+int cmd_user_cert_remove(struct admin *a);
+int cmd_user_cert_list(struct admin *a);
 
 #endif

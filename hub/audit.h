@@ -6,9 +6,12 @@
  *   - admin commands that change something: admin.c, one entry per
  *     command, committed with the change (actor "admin");
  *   - posts, forwards, retractions, moderation decisions, decisions on
- *     permission requests: their handlers, through txn.h, in the same
- *     transaction as the change (actor "user:<id>");
- *   - refusals (forbidden, not_allowed): denials.h, repeated ones counted;
+ *     permission requests, sightings, self-assessment submissions (the
+ *     circle only, never a score), event updates and cancellations, RSVPs,
+ *     the help directory's additions and removals: their handlers, through
+ *     txn.h, in the same transaction as the change (actor "user:<id>");
+ *   - refusals (forbidden, not_allowed; TAXII's too): denials.h through
+ *     deny_log.h, repeated ones counted;
  *   - exports: the export handler calls audit_record() (see below).
  *
  * An entry's detail carries ids, circle, kind, TLP, decision and counts

@@ -83,6 +83,10 @@ static const struct setting settings[] = {
      "a message that was begun must be complete within this time"},
     {"handshake_timeout_s", SET_INT, OFF(handshake_timeout_s), "10", 1, 300, false,
      "a connection must finish its TLS handshake and websocket upgrade within this time"},
+    {"tls_client_ca", SET_STR, OFF(tls_client_ca), NULL, 0, 0, false,
+     "CA bundle (PEM) for client certificates: when set, clients may present a certificate "
+     "issued by one of these CAs and registered with `admin user cert` instead of a token "
+     "(the file is re-read on SIGHUP)"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -190,20 +194,42 @@ static char *trim(char *s)
 bool config_load_file(struct kr_config *cfg, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char line[1024], e[256];
-	int lineno = 0;
-	bool ok = false;
+	bool ok;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return false;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	ok = config_load_stream(cfg, f, path, err, errlen);
+	fclose(f);
+	return ok;
+}
+
+#define LINE_MAX_BYTES 1022 /* a line's text, without its newline */
+
+bool config_load_stream(struct kr_config *cfg, FILE *f, const char *path, char *err, size_t errlen)
+{
+	char *line = NULL, e[256];
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0;
+	bool ok = false;
+
+	while ((n = getline(&line, &cap, f)) >= 0) {
 		char *p, *eq, *key, *val;
+		size_t len = (size_t)n;
 
 		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len > LINE_MAX_BYTES) {
+			snprintf(err, errlen, "%s:%d: line too long (over %d bytes)", path, lineno,
+			         LINE_MAX_BYTES);
+			goto out;
+		}
+		if (memchr(line, '\0', len)) { /* fgets() took this for a long line */
+			snprintf(err, errlen, "%s:%d: holds a NUL byte (is this a text file?)",
+			         path, lineno);
 			goto out;
 		}
 		p = trim(line);
@@ -222,9 +248,11 @@ bool config_load_file(struct kr_config *cfg, const char *path, char *err, size_t
 			goto out;
 		}
 	}
-	ok = true;
+	ok = !ferror(f);
+	if (!ok)
+		snprintf(err, errlen, "%s:%d: read error", path, lineno + 1);
 out:
-	fclose(f);
+	free(line);
 	return ok;
 }
 

@@ -43,6 +43,7 @@ struct kr_config {
 	int64_t rate_ip_per_s, rate_ip_burst;
 	int64_t frame_timeout_ms;
 	int64_t handshake_timeout_s;
+	char *tls_client_ca; /* CA bundle for client certificates (mutual TLS), or NULL */
 };
 
 /* Fill cfg with the defaults of the settings table. */
@@ -61,6 +62,10 @@ bool config_set(struct kr_config *cfg, const char *key, const char *value, char 
  * false; err names the file, line and key.
  */
 bool config_load_file(struct kr_config *cfg, const char *path, char *err, size_t errlen);
+
+/* As config_load_file(), reading from f (left open); path names it in
+ * messages. */
+bool config_load_stream(struct kr_config *cfg, FILE *f, const char *path, char *err, size_t errlen);
 
 /* Print every setting with its current value (for --print-config). */
 void config_print(const struct kr_config *cfg, FILE *out);

@@ -137,6 +137,24 @@ void deny_log_note(struct kr_session *s, const char *type, const json_t *msg, en
 	             write_entry, srv);
 }
 
+void deny_log_note_http(struct kr_server *srv, int64_t user_id, const char *type,
+                        const char *subject, enum kr_err code)
+{
+	char actor[32] = "anonymous", subj[KR_DENIAL_KEY_MAX + 1];
+	json_t *v = json_string(subject ? subject : "");
+
+	if (!srv->denials_log || store_in_transaction(srv->store)) {
+		json_decref(v);
+		return;
+	}
+	if (user_id > 0)
+		audit_actor_user(user_id, actor, sizeof(actor));
+	snprintf(subj, sizeof(subj), "%s", id_like(v) ? subject : "");
+	json_decref(v);
+	denials_note(srv->denials_log, actor, type, subj, kr_err_code(code), now_s(), write_entry,
+	             srv);
+}
+
 void deny_log_stop(struct kr_server *srv)
 {
 	if (!srv->denials_log)

@@ -9,6 +9,7 @@
 #define KR_DENY_LOG_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "kr_error.h"
 
@@ -20,6 +21,14 @@ void deny_log_start(struct kr_server *srv);
 
 /* Note one refusal of a request of `type` (msg: the request, borrowed). */
 void deny_log_note(struct kr_session *s, const char *type, const json_t *msg, enum kr_err code);
+
+/*
+ * Note one refusal outside the websocket protocol (an HTTP route such as
+ * TAXII): by user_id (0: anonymous), of a request of `type` ("taxii"),
+ * naming subject (an id such as a circle key, or ""), with code.
+ */
+void deny_log_note_http(struct kr_server *srv, int64_t user_id, const char *type,
+                        const char *subject, enum kr_err code);
 
 /* Write the summaries of every open window and stop. */
 void deny_log_stop(struct kr_server *srv);

@@ -16,6 +16,7 @@
 #include "handlers.h"
 #include "server.h"
 #include "store_assess.h"
+#include "txn.h"
 
 #define NF(a)         (sizeof(a) / sizeof((a)[0]))
 #define HISTORY_LIMIT 100
@@ -96,10 +97,20 @@ KR_HANDLER(handle_assess_submit)
 	rc = assess_parse(json_object_get(env->msg, "assessment"), "assessment", &a, err, errlen);
 	if (rc != KR_OK)
 		return rc;
-	rc = store_assess_submit(s->srv->store, c->id, s->reader.org_id, s->user_id, &a, now,
-	                         &replaced);
-	if (rc != KR_OK)
+	/* Audited with the circle only: never a score, the maturity or the
+	 * sector (nobody may learn one member's assessment, admins included). */
+	rc = txn_begin(s->srv);
+	if (rc == KR_OK)
+		rc = store_assess_submit(s->srv->store, c->id, s->reader.org_id, s->user_id, &a,
+		                         now, &replaced);
+	rc = txn_end(s->srv, rc, s->user_id, "assess_submit", c->key,
+	             json_pack("{s:s, s:b}", "circle", c->key, "replaced", replaced));
+	if (rc != KR_OK) {
+		if (!err[0])
+			snprintf(err, errlen, "%s",
+			         txn_error_text(s->srv, "the assessment could not be stored"));
 		return rc;
+	}
 	utc_time(now, when);
 	utc_time(counted_from(s, now), from);
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:s, s:b, s:s}", "type", "assess_submitted",

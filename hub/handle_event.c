@@ -19,6 +19,7 @@
 #include "store_events.h"
 #include "subs.h"
 #include "utf8.h"
+#include "txn.h"
 
 #define REASON_MAX_CHARS 1000
 
@@ -110,6 +111,17 @@ static enum kr_err merged_event(const struct kr_item *it, const json_t *update,
 	return KR_OK;
 }
 
+/* The audit detail of a change to an event: the item's circle, kind, TLP
+ * and status and the event's new sequence; never its text. */
+static json_t *event_detail(struct kr_server *srv, const struct kr_item *stored, int64_t sequence)
+{
+	json_t *d = txn_item_detail(srv, stored);
+
+	if (d)
+		json_object_set_new(d, "sequence", json_integer(sequence));
+	return d;
+}
+
 KR_HANDLER(handle_event_update)
 {
 	const char *id = json_string_value(json_object_get(env->msg, "item_id"));
@@ -163,9 +175,17 @@ KR_HANDLER(handle_event_update)
 		event_stamp(event, "scheduled", state.sequence + 1, now_s(), anon.created_round);
 		rc = anon_event(s->srv->store, s->reader.org_id, cp, event, &anon, err, errlen);
 	}
-	if (rc == KR_OK)
-		rc = store_event_change(s->srv->store, it, anon.title, anon.body, anon.tags,
-		                        anon.event, &stored);
+	if (rc == KR_OK) {
+		rc = txn_begin(s->srv);
+		if (rc == KR_OK)
+			rc = store_event_change(s->srv->store, it, anon.title, anon.body, anon.tags,
+			                        anon.event, &stored);
+		rc = txn_end(s->srv, rc, s->user_id, "event_update", id,
+		             event_detail(s->srv, stored, state.sequence + 1));
+		if (rc != KR_OK && !err[0])
+			snprintf(err, errlen, "%s",
+			         txn_error_text(s->srv, "the event could not be changed"));
+	}
 	if (rc != KR_OK)
 		goto out;
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:I, s:I, s:O}", "type", "event_updated",
@@ -230,10 +250,18 @@ KR_HANDLER(handle_event_cancel)
 	            anon_created_round(acl_policy(s->srv->acl, it->meta.circle_id)));
 	rc = anon_event(s->srv->store, s->reader.org_id,
 	                acl_policy(s->srv->acl, it->meta.circle_id), event, &anon, err, errlen);
-	if (rc == KR_OK)
-		rc = store_event_change(s->srv->store, it, content_text(it, "title"),
-		                        content_text(it, "body"), item_content(it, "tags"),
-		                        anon.event, &stored);
+	if (rc == KR_OK) {
+		rc = txn_begin(s->srv);
+		if (rc == KR_OK)
+			rc = store_event_change(s->srv->store, it, content_text(it, "title"),
+			                        content_text(it, "body"), item_content(it, "tags"),
+			                        anon.event, &stored);
+		rc = txn_end(s->srv, rc, s->user_id, "event_cancel", id,
+		             event_detail(s->srv, stored, state.sequence + 1));
+		if (rc != KR_OK && !err[0])
+			snprintf(err, errlen, "%s",
+			         txn_error_text(s->srv, "the event could not be cancelled"));
+	}
 	if (rc != KR_OK)
 		goto out;
 	session_reply(s, json_pack("{s:s, s:s?, s:s, s:I, s:I}", "type", "event_cancelled", "ref",

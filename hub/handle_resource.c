@@ -20,6 +20,7 @@
 #include "server.h"
 #include "store_resources.h"
 #include "utf8.h"
+#include "txn.h"
 
 #define LIST_MAX   200
 #define NAME_MAX_C 200
@@ -203,7 +204,22 @@ KR_HANDLER(handle_resource_add)
 	in.contact = json_string_value(json_object_get(m, "contact"));
 	in.url = json_string_value(json_object_get(m, "url"));
 	in.added_by = s->user_id;
-	rc = store_resource_add(s->srv->store, &in, &res);
+	/* Audited with its circle, prefecture and kind; the entry's name and
+	 * contact are the directory's, not the trail's. */
+	rc = txn_begin(s->srv);
+	if (rc == KR_OK)
+		rc = store_resource_add(s->srv->store, &in, &res);
+	rc = txn_end(s->srv, rc, s->user_id, "resource_add",
+	             json_string_value(json_object_get(res, "id")),
+	             json_pack("{s:s, s:s, s:s}", "circle", circle, "prefecture", in.prefecture,
+	                       "kind", in.kind));
+	if (rc != KR_OK && !err[0])
+		snprintf(err, errlen, "%s",
+		         txn_error_text(s->srv, "the resource could not be stored"));
+	if (rc != KR_OK) {
+		json_decref(res);
+		res = NULL;
+	}
 	if (rc == KR_OK)
 		session_reply(s, json_pack("{s:s, s:s?, s:o}", "type", "resource_added", "ref",
 		                           env->id, "resource", res));
@@ -230,8 +246,20 @@ KR_HANDLER(handle_resource_remove)
 		         "only organizers and moderators of its circle remove a resource");
 		rc = KR_EFORBIDDEN;
 	}
-	if (rc == KR_OK)
-		rc = store_resource_remove(s->srv->store, id);
+	if (rc == KR_OK) {
+		const struct kr_acl_circle *c = acl_circle(s->srv->acl, circle_id);
+
+		rc = txn_begin(s->srv);
+		if (rc == KR_OK)
+			rc = store_resource_remove(s->srv->store, id);
+		rc = txn_end(s->srv, rc, s->user_id, "resource_remove", id,
+		             json_pack("{s:s}", "circle", c ? c->key : "?"));
+		if (rc == KR_ENOTFOUND)
+			snprintf(err, errlen, "no resource '%.32s'", id);
+		else if (rc != KR_OK && !err[0])
+			snprintf(err, errlen, "%s",
+			         txn_error_text(s->srv, "the resource could not be removed"));
+	}
 	if (rc == KR_OK)
 		session_reply(s, json_pack("{s:s, s:s?, s:s}", "type", "resource_removed", "ref",
 		                           env->id, "resource_id", id));

@@ -19,6 +19,7 @@
 #include "server.h"
 #include "store_events.h"
 #include "tz.h"
+#include "txn.h"
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -61,6 +62,21 @@ static void reply_rsvp(struct kr_session *s, const char *ref, const char *id, en
 	session_reply(s, msg);
 }
 
+/* The audit detail of an RSVP: the event's circle, the answer's status
+ * (for a cancellation, the status it had) and how many waiting were
+ * promoted; never who else is coming. */
+static json_t *rsvp_detail(struct kr_server *srv, const struct kr_item *it, enum kr_rsvp status,
+                           size_t promoted)
+{
+	const struct kr_acl_circle *c = acl_circle(srv->acl, it->meta.circle_id);
+	json_t *d =
+	    json_pack("{s:s, s:s}", "circle", c ? c->key : "?", "status", kr_rsvp_name(status));
+
+	if (d && promoted)
+		json_object_set_new(d, "promoted", json_integer((json_int_t)promoted));
+	return d;
+}
+
 KR_HANDLER(handle_rsvp)
 {
 	const char *id = json_string_value(json_object_get(env->msg, "item_id"));
@@ -81,12 +97,19 @@ KR_HANDLER(handle_rsvp)
 	if (rc != KR_OK)
 		goto out;
 	if (cancel) {
-		rc = store_rsvp_cancel(s->srv->store, id, s->user_id, &status, &promoted,
-		                       &n_promoted);
+		rc = txn_begin(s->srv);
+		if (rc == KR_OK)
+			rc = store_rsvp_cancel(s->srv->store, id, s->user_id, &status, &promoted,
+			                       &n_promoted);
 		if (rc == KR_OK && status == KR_RSVP_NONE) {
 			snprintf(err, errlen, "you have no RSVP for event '%.32s'", id);
 			rc = KR_ENOTFOUND;
 		}
+		rc = txn_end(s->srv, rc, s->user_id, "rsvp_cancel", id,
+		             rsvp_detail(s->srv, it, status, n_promoted));
+		if (rc != KR_OK && !err[0])
+			snprintf(err, errlen, "%s",
+			         txn_error_text(s->srv, "the RSVP could not be cancelled"));
 		if (rc != KR_OK)
 			goto out;
 		reply_rsvp(s, env->id, id, KR_RSVP_NONE, 0);
@@ -94,9 +117,17 @@ KR_HANDLER(handle_rsvp)
 		goto out;
 	}
 	rc = registration_open(it, &state, now, err, errlen);
-	if (rc == KR_OK)
-		rc = store_rsvp_join(s->srv->store, id, s->user_id, now, &status, &position,
-		                     &created);
+	if (rc == KR_OK) {
+		rc = txn_begin(s->srv);
+		if (rc == KR_OK)
+			rc = store_rsvp_join(s->srv->store, id, s->user_id, now, &status, &position,
+			                     &created);
+		rc =
+		    txn_end(s->srv, rc, s->user_id, "rsvp", id, rsvp_detail(s->srv, it, status, 0));
+		if (rc != KR_OK && rc != KR_ENOTFOUND && !err[0])
+			snprintf(err, errlen, "%s",
+			         txn_error_text(s->srv, "the RSVP could not be stored"));
+	}
 	if (rc == KR_ENOTFOUND) { /* cancelled between the two reads: not possible, but say so */
 		snprintf(err, errlen, "event '%.32s' takes no RSVPs", id);
 		rc = KR_ENOTALLOWED;

@@ -14,6 +14,7 @@
 #include "indicator.h"
 #include "server.h"
 #include "store_sightings.h"
+#include "txn.h"
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -91,11 +92,24 @@ KR_HANDLER(handle_sight)
 		return KR_EFORBIDDEN;
 	}
 	rc = indicator_arg(env->msg, &ind, err, errlen);
-	if (rc == KR_OK)
-		rc = store_sighting_add(s->srv->store, circle_id, s->reader.org_id, s->user_id,
-		                        json_string_value(json_object_get(ind, "type")),
-		                        json_string_value(json_object_get(ind, "value")), fp,
-		                        (int64_t)time(NULL));
+	if (rc == KR_OK) {
+		/* Audited with the circle and the indicator's type only: never its
+		 * value (what an organisation saw is for the k rule to release). */
+		rc = txn_begin(s->srv);
+		if (rc == KR_OK)
+			rc = store_sighting_add(s->srv->store, circle_id, s->reader.org_id,
+			                        s->user_id,
+			                        json_string_value(json_object_get(ind, "type")),
+			                        json_string_value(json_object_get(ind, "value")),
+			                        fp, (int64_t)time(NULL));
+		rc = txn_end(s->srv, rc, s->user_id, "sight", key,
+		             json_pack("{s:s, s:s, s:b}", "circle", key, "type",
+		                       json_string_value(json_object_get(ind, "type")),
+		                       "false_positive", fp));
+		if (rc != KR_OK && !err[0])
+			snprintf(err, errlen, "%s",
+			         txn_error_text(s->srv, "the sighting could not be stored"));
+	}
 	if (rc == KR_OK)
 		rc = correlate_sightings(s, circle_id,
 		                         json_string_value(json_object_get(ind, "type")),

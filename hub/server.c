@@ -24,6 +24,7 @@
 #include "session.h"
 #include "subs.h"
 #include "tls.h"
+#include "tls_client.h"
 
 #define RX_KEEP_BYTES 16384 /* reassembly buffers above this are freed after use */
 
@@ -119,6 +120,21 @@ static void auth_deadline(lws_sorted_usec_list_t *sul)
 		session_close(s, KR_EAUTHREQ, "no authentication within the deadline");
 }
 
+/* With tls_client_ca: ask clients for a certificate and verify it against
+ * the bundle as it is now (at start, and again on reload). */
+static bool server_client_ca(struct kr_server *srv, const char *why)
+{
+	char err[512];
+
+	if (!srv->cfg->tls_client_ca)
+		return true;
+	if (!tlsc_ctx_require(srv->ssl_ctx, srv->cfg->tls_client_ca, err, sizeof(err))) {
+		kr_log(KR_LOG_ERROR, "%s: %s", why, err);
+		return false;
+	}
+	return true;
+}
+
 static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                            size_t len)
 {
@@ -133,7 +149,7 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 			kr_log(KR_LOG_ERROR, "cannot restrict TLS to version 1.2 or newer");
 			return 1;
 		}
-		return 0;
+		return server_client_ca(srv, "cannot start") ? 0 : 1;
 	case LWS_CALLBACK_ESTABLISHED:
 		session_init(s, srv, wsi);
 		srv->metrics.connections++;
@@ -210,8 +226,11 @@ bool server_session_expired(struct kr_session *s)
 	if (!s->authed || s->token_expires <= 0 || (int64_t)time(NULL) < s->token_expires)
 		return false;
 	if (!session_refresh(s)) { /* fails closed: nothing more is delivered */
-		kr_log(KR_LOG_INFO, "session %s: token expired; closing", s->peer);
-		session_close(s, KR_EAUTH, "your token expired");
+		kr_log(KR_LOG_INFO, "session %s: %s expired; closing", s->peer,
+		       s->via_cert ? "client certificate" : "token");
+		session_close(s, KR_EAUTH,
+		              s->via_cert ? "your client certificate expired"
+		                          : "your token expired");
 		lws_callback_on_writable(s->wsi);
 		return true;
 	}
@@ -233,6 +252,9 @@ static void reload_tls(struct kr_server *srv, const char *why)
 		return;
 	}
 	kr_log(KR_LOG_INFO, "%s: serving certificate %s (sha256 %s)", why, srv->cfg->tls_cert, fp);
+	if (srv->cfg->tls_client_ca && server_client_ca(srv, why))
+		kr_log(KR_LOG_INFO, "%s: client certificates verified against %s", why,
+		       srv->cfg->tls_client_ca);
 }
 
 void server_sync_directory(struct kr_server *srv)
@@ -419,6 +441,22 @@ int server_run(struct kr_config *cfg, const char *config_path, struct kr_store *
 	if (!cfg->tls)
 		kr_log(KR_LOG_WARN, "TLS is off (tls = off): tokens and reports cross the network "
 		                    "in clear; use this only behind a TLS-terminating proxy");
+	if (cfg->tls_client_ca) {
+		int n = 0;
+
+		if (!cfg->tls) {
+			kr_log(KR_LOG_ERROR, "cannot start: tls_client_ca needs tls = on");
+			goto out;
+		}
+		if (!tlsc_ca_check(cfg->tls_client_ca, &n, err, sizeof(err))) {
+			kr_log(KR_LOG_ERROR, "cannot start: %s", err);
+			goto out;
+		}
+		kr_log(KR_LOG_INFO,
+		       "client certificates: verified against %s (%d CA certificate%s); registered "
+		       "ones authenticate their users",
+		       cfg->tls_client_ca, n, n == 1 ? "" : "s");
+	}
 	if (create_context(&srv, cfg->tls_cert, cfg->tls_key) != 0) {
 		kr_log(KR_LOG_ERROR, "cannot listen on %s:%lld (see the lws messages above)",
 		       cfg->bind, (long long)cfg->port);

@@ -4,12 +4,15 @@
 #include "session.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "acl.h"
 #include "log.h"
 #include "proto.h"
 #include "server.h"
+#include "store_certs.h"
 #include "subs.h"
 
 void session_init(struct kr_session *s, struct kr_server *srv, struct lws *wsi)
@@ -111,19 +114,40 @@ void session_login(struct kr_session *s, int64_t user_id,
 	lws_sul_cancel(&s->auth_sul);
 }
 
+void session_login_cert(struct kr_session *s, int64_t user_id, const char *fp, int64_t not_after)
+{
+	static const unsigned char no_token[KR_TOKEN_HASH_LEN];
+
+	session_login(s, user_id, no_token);
+	s->via_cert = true;
+	snprintf(s->cert_fp, sizeof(s->cert_fp), "%s", fp);
+	s->token_expires = not_after > 0 ? not_after : 1;
+}
+
+/* Does the session's token or certificate still stand for its user? */
+static bool credential_valid(struct kr_session *s)
+{
+	int64_t uid = 0;
+
+	if (s->via_cert)
+		return (int64_t)time(NULL) < s->token_expires &&
+		       store_cert_lookup(s->srv->store, s->cert_fp, &uid) == KR_OK &&
+		       uid == s->user_id;
+	return store_token_lookup_ex(s->srv->store, s->token_hash, &uid, &s->token_expires) ==
+	           KR_OK &&
+	       uid == s->user_id;
+}
+
 bool session_refresh(struct kr_session *s)
 {
 	const struct kr_acl_user *u;
-	int64_t uid = 0;
 
 	if (!s->authed)
 		return true;
-	/* Any failure to confirm the user and token, including a store error,
-	 * ends the session: access fails closed. */
+	/* Any failure to confirm the user and its token or certificate,
+	 * including a store error, ends the session: access fails closed. */
 	u = acl_user(s->srv->acl, s->user_id);
-	if (!u ||
-	    store_token_lookup_ex(s->srv->store, s->token_hash, &uid, &s->token_expires) != KR_OK ||
-	    uid != s->user_id) {
+	if (!u || !credential_valid(s)) {
 		/* Fail closed at once: no membership, nothing deliverable. */
 		free(s->memberships);
 		s->memberships = NULL;

@@ -50,6 +50,11 @@ struct kr_session {
 	int64_t token_expires;             /* epoch seconds; 0: the token never expires */
 	struct kr_membership *memberships; /* owned, sorted by circle */
 	struct kr_reader reader;           /* points into memberships */
+	/* Authenticated by a client certificate (mutual TLS) instead of a
+	 * token: its fingerprint, registered in the store, and its expiry
+	 * (also in token_expires, so the session ends when it passes). */
+	bool via_cert;
+	char cert_fp[65];
 	lws_sorted_usec_list_t auth_sul;
 	int auth_failures;
 	lws_sorted_usec_list_t frame_sul; /* deadline of a message begun (throttle.h) */
@@ -95,10 +100,17 @@ void session_login(struct kr_session *s, int64_t user_id,
                    const unsigned char hash[KR_TOKEN_HASH_LEN]);
 
 /*
+ * As session_login(), for a session whose TLS client certificate fp
+ * (registered to user_id) authenticated it; not_after is when the
+ * certificate expires (epoch seconds).
+ */
+void session_login_cert(struct kr_session *s, int64_t user_id, const char *fp, int64_t not_after);
+
+/*
  * Re-check the session against the current snapshot and store: false when
- * its user or token is gone or expired (the caller closes it); otherwise
- * memberships are recomputed and the subscription is narrowed to what it
- * may follow.
+ * its user, token or certificate registration is gone or expired (the
+ * caller closes it); otherwise memberships are recomputed and the
+ * subscription is narrowed to what it may follow.
  */
 bool session_refresh(struct kr_session *s);
 

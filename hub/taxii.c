@@ -10,6 +10,7 @@
 
 #include "acl.h"
 #include "auth.h"
+#include "deny_log.h"
 #include "log.h"
 #include "policy.h"
 #include "reader.h"
@@ -73,9 +74,10 @@ static int bad_request(struct kr_http_req *q, const char *description)
 }
 
 /*
- * Resolve the Authorization header into w: true with w set (anonymous when
- * there is no header), or false when the request was answered (401 or
- * 500), *ret then being what the callback returns.
+ * Resolve the Authorization header into w: true with w set (without a
+ * header, the user of a registered client certificate, else anonymous),
+ * or false when the request was answered (401 or 500), *ret then being
+ * what the callback returns.
  */
 static bool authenticate(struct kr_http_req *q, struct who *w, int *ret)
 {
@@ -86,8 +88,18 @@ static bool authenticate(struct kr_http_req *q, struct who *w, int *ret)
 	int n = http_header(q, WSI_TOKEN_HTTP_AUTHORIZATION, authz, sizeof(authz));
 
 	memset(w, 0, sizeof(*w));
-	if (n == -1)
-		return true; /* anonymous */
+	if (n == -1) {
+		/* No header: a registered client certificate (mutual TLS) is
+		 * the user; without one the request is anonymous. */
+		struct kr_tlsc_info ci;
+
+		rc = auth_cert_user(q->srv, q->wsi, &ci, &w->u);
+		if (rc != KR_OK) {
+			w->u = NULL;
+			return true;
+		}
+		goto found;
+	}
 	cred = n < 0 ? TAXII_CRED_BAD
 	             : taxii_credentials(authz, user, sizeof(user), token, sizeof(token));
 	rc = KR_EAUTH;
@@ -108,10 +120,12 @@ static bool authenticate(struct kr_http_req *q, struct who *w, int *ret)
 			return false;
 		}
 		kr_log(KR_LOG_INFO, "taxii %s: authentication failed", peer);
+		deny_log_note_http(q->srv, 0, "taxii", "", KR_EAUTH);
 		*ret = fail(q, HTTP_STATUS_UNAUTHORIZED, "Unauthorized",
 		            "the token is unknown, revoked or expired, or not the user's");
 		return false;
 	}
+found:
 	w->r.user_id = w->u->id;
 	w->r.org_id = w->u->org_id;
 	w->m = acl_memberships(q->srv->acl, w->u->id, &w->r.n);
@@ -230,8 +244,14 @@ static const struct kr_acl_circle *find_collection(struct kr_server *srv, const 
 		const struct kr_acl_circle *c = acl_circle_at(srv->acl, i);
 
 		if (strcmp(c->key, ref) == 0 ||
-		    (taxii_collection_id(c->key, id) && strcmp(id, ref) == 0))
-			return readable(w, c) ? c : NULL;
+		    (taxii_collection_id(c->key, id) && strcmp(id, ref) == 0)) {
+			if (readable(w, c))
+				return c;
+			/* answered 404 like a missing one; the trail knows better */
+			deny_log_note_http(srv, w->u ? w->u->id : 0, "taxii", c->key,
+			                   KR_EFORBIDDEN);
+			return NULL;
+		}
 	}
 	return NULL;
 }

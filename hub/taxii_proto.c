@@ -205,6 +205,19 @@ static bool copy_span(const char *s, size_t n, char *out, size_t len)
 	return true;
 }
 
+/* RFC 6750's b64token (token68): ALPHA DIGIT - . _ ~ + / then '=' only at
+ * the end. A blank or control character inside is no Bearer token. */
+static bool token68(const char *s, const char *e)
+{
+	const char *p = s;
+
+	while (p < e && (isalnum((unsigned char)*p) || strchr("-._~+/", *p)) && *p)
+		p++;
+	while (p < e && *p == '=')
+		p++;
+	return p == e && p > s;
+}
+
 /* Decode standard base64 (with padding) into out; its length, or -1. */
 static int b64_decode(const char *s, size_t n, unsigned char *out, size_t cap)
 {
@@ -215,8 +228,8 @@ static int b64_decode(const char *s, size_t n, unsigned char *out, size_t cap)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '+' && s[i] != '/' &&
-		    !(s[i] == '=' && i >= n - 2))
-			return -1;
+		    !(s[i] == '=' && (i == n - 1 || (i == n - 2 && s[n - 1] == '='))))
+			return -1; /* '=' only as the padding at the end */
 	len = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
 	if (len < 0)
 		return -1;
@@ -250,8 +263,7 @@ enum taxii_cred taxii_credentials(const char *authz, char *user, size_t ulen, ch
 	if (span_is(s, sp, "Bearer")) {
 		s = sp + 1;
 		trim(&s, &e);
-		if (s == e || memchr(s, ' ', (size_t)(e - s)) ||
-		    !copy_span(s, (size_t)(e - s), token, tlen))
+		if (s == e || !token68(s, e) || !copy_span(s, (size_t)(e - s), token, tlen))
 			return TAXII_CRED_BAD;
 		return TAXII_CRED_BEARER;
 	}

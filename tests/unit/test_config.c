@@ -93,6 +93,39 @@ static void test_file(void)
 	CHECK(strstr(err, "hub.conf:1") != NULL);
 	config_free(&cfg);
 
+	/* found by fuzz.config: a NUL byte was reported as a line too long */
+	config_defaults(&cfg);
+	{
+		FILE *f = fopen(path, "w");
+
+		fputs("port = 9443\nbind = 127", f);
+		fputc('\0', f);
+		fputs("0.0.1\n", f);
+		fclose(f);
+	}
+	CHECK(!config_load_file(&cfg, path, err, sizeof(err)));
+	CHECK(strstr(err, "hub.conf:2: holds a NUL byte") != NULL);
+	config_free(&cfg);
+
+	/* 1,022 bytes fit; 1,023 do not; the last line needs no newline */
+	config_defaults(&cfg);
+	{
+		char line[1100];
+
+		memset(line, ' ', sizeof(line));
+		memcpy(line, "bind = x", 8);
+		line[1022] = '\0';
+		write_file(path, line);
+		CHECK(config_load_file(&cfg, path, err, sizeof(err)));
+		CHECK_STREQ(cfg.bind, "x");
+		line[1022] = ' ';
+		line[1023] = '\0';
+		write_file(path, line);
+		CHECK(!config_load_file(&cfg, path, err, sizeof(err)));
+		CHECK(strstr(err, "hub.conf:1: line too long") != NULL);
+	}
+	config_free(&cfg);
+
 	config_defaults(&cfg);
 	CHECK(!config_load_file(&cfg, "/nonexistent/kairan.conf", err, sizeof(err)));
 	CHECK(strstr(err, "/nonexistent/kairan.conf") != NULL);

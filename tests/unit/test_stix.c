@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "stix.h"
+#include "utf8.h"
 #include "stix_out.h"
 
 /* ---- markings ------------------------------------------------------------ */
@@ -172,9 +173,11 @@ static const struct {
      "[file:hashes.'SHA-256' = "
      "'275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f']"},
     {KR_IND_SHA512,
-     "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
+     "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877ee"
+     "c2f63b931bd47417a81a538327af927da3e",
      "[file:hashes.'SHA-512' = "
-     "'cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e']"},
+     "'cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877e"
+     "ec2f63b931bd47417a81a538327af927da3e']"},
     {KR_IND_ASN, "AS64496", "[autonomous-system:number = 64496]"},
     {KR_IND_ASN, "as64496", "[autonomous-system:number = 64496]"},
     {KR_IND_ASN, "64496", "[autonomous-system:number = 64496]"},
@@ -228,6 +231,11 @@ static const struct {
     {"[autonomous-system:number = 64496]", "asn=AS64496;", NULL},
     {"[file:hashes.'SHA-512' = 'dd']", "sha512=dd;", NULL},
     {"[file:hashes.'SHA3-256' = 'dd']", NULL, "no kairan indicator type"},
+    /* found by fuzz.stix_pattern: names quoted in a refusal were cut inside
+     * a character ("%.32s"), leaving a message that is not text */
+    {"[file:hashes.'ハッシュハッシュハッシュ' = 'dd']", NULL,
+     "file hash 'ハッシュハッシュハッ' has no kairan indicator type"},
+    {"[x:'ハッシュハッシュハッシュ' = 'dd']", NULL, "'x:ハッシュハッシュハッ' = a string"},
     {"[file:name = 'evil.exe']", NULL, "not a supported comparison"},
     {"[network-traffic:dst_ref.value = '198.51.100.7']", NULL, "not a supported comparison"},
     {"[ipv4-addr:value = '198.51.100.7' AND ipv4-addr:value = '198.51.100.8']", NULL,
@@ -269,6 +277,7 @@ static void test_pattern_parse(void)
 			CHECK_NULL(out);
 			if (!CHECK(strstr(err, parse_rows[i].err) != NULL))
 				fprintf(stderr, "  error was: %s\n", err);
+			CHECK(kr_utf8_valid(err, strlen(err)));
 			continue;
 		}
 		CHECK_EQ_INT(rc, KR_OK);

@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "stix_import.h"
+#include "utf8.h"
 
 #define G2  "`marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb`" /* TLP 2.0 GREEN */
 #define A2  "`marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421`" /* TLP 2.0 AMBER */
@@ -191,6 +192,13 @@ static const struct row rows[] = {
                    "`30`,`31`,`32`,`33`]")),
      NULL, 0, "report--" U1, "32 labels"},
     {"nothing to import", BUNDLE(MALWARE(U1)), NULL, 0, "nothing to import", NULL},
+    /* found by fuzz.stix_import: an id that happens to say "out of memory"
+     * made a refusal of the bundle an internal error (exit 7, not 6) */
+    {"an id saying out of memory is still the bundle's fault",
+     BUNDLE(REPORT(U1, G2, "`indicator--out of memory`",
+                   "") ",{`type`:`indicator`,`id`:`indicator--out of memory`,`pattern_type`:"
+                       "`stix`,`pattern`:`[x:y = 'z']`,`object_marking_refs`:[" G2 "]}"),
+     NULL, 0, "indicator--out of memory", "not a supported comparison"},
     {"a report without a name",
      BUNDLE("{`type`:`report`,`id`:`report--" U1 "`,`object_marking_refs`:[" G2 "]}"), NULL, 0,
      "report--" U1, "has no name"},
@@ -322,9 +330,62 @@ static void test_text(void)
 	(void)U4;
 }
 
+/* Found by fuzz.stix_import: ids quoted with "%.80s" (or "%.60s") cut
+ * inside a character made invalid UTF-8, which turned a note or the title
+ * of the leftover item into "out of memory" (the whole import refused as
+ * an internal error) and a refusal into a message that is not text. */
+static void test_cut_ids(void)
+{
+	char id[200] = "", err[512], text[4096];
+	json_t *bundle, *posts = NULL, *notes = NULL;
+	const char *title, *note;
+
+	for (int i = 0; i < 40; i++)
+		strcat(id, "あ"); /* 120 bytes: any cut at 80 or 60 bytes may split one */
+
+	check_case("a note about a report with a long non-ASCII id");
+	snprintf(text, sizeof(text), "%s",
+	         BUNDLE(REPORT(U1, G2, "`malware--" U2 "`", "") "," MALWARE(U2)));
+	bundle = load(text);
+	json_object_set_new(json_array_get(json_object_get(bundle, "objects"), 0), "id",
+	                    json_sprintf("report-%s", id));
+	CHECK_EQ_INT(kr_stix_import(bundle, "c", &posts, &notes, err, sizeof(err)), KR_OK);
+	CHECK_EQ_INT(json_array_size(notes), 1);
+	note = json_string_value(json_array_get(notes, 0));
+	CHECK(note && strstr(note, "referenced objects not imported: malware") != NULL);
+	json_decref(posts);
+	json_decref(notes);
+	json_decref(bundle);
+	posts = notes = NULL;
+
+	check_case("the leftover item of a bundle with a long non-ASCII id");
+	bundle = load(BUNDLE(IND(U1, G2, "[ipv4-addr:value = '198.51.100.7']", "")));
+	json_object_set_new(bundle, "id", json_sprintf("bundle--xy%s", id));
+	CHECK_EQ_INT(kr_stix_import(bundle, "c", &posts, &notes, err, sizeof(err)), KR_OK);
+	title = json_string_value(json_object_get(json_array_get(posts, 0), "title"));
+	CHECK(title && strncmp(title, "STIX bundle--xyあ", strlen("STIX bundle--xyあ")) == 0);
+	CHECK(title && strstr(title, ": 1 indicator") != NULL);
+	json_decref(posts);
+	json_decref(notes);
+	json_decref(bundle);
+	posts = notes = NULL;
+
+	check_case("a refusal naming a long non-ASCII id");
+	bundle = load(BUNDLE(REPORT(U1, G2, "", ",`labels`:[``]")));
+	json_object_set_new(json_array_get(json_object_get(bundle, "objects"), 0), "id",
+	                    json_sprintf("report--xy%s", id));
+	CHECK_EQ_INT(kr_stix_import(bundle, "c", &posts, &notes, err, sizeof(err)), KR_EINVAL);
+	CHECK(kr_utf8_valid(err, strlen(err)));
+	CHECK(strstr(err, "report--xyあ") == err);
+	CHECK(strstr(err, ": label '' must be 1-64 bytes") != NULL);
+	json_decref(bundle);
+	check_case(NULL);
+}
+
 int main(void)
 {
 	test_rows();
 	test_text();
+	test_cut_ids();
 	return check_finish();
 }

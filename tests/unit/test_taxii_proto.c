@@ -145,9 +145,25 @@ static void test_credentials(void)
 	    {"Basic c3V6dWtpOg==", TAXII_CRED_BAD, "", ""},       /* "suzuki:": no token */
 	    {"Basic c3V6dWtpOmtyX2FiYw", TAXII_CRED_BAD, "", ""}, /* unpadded */
 	    {"Basic c3V6*WtpOmtyX2FiYw==", TAXII_CRED_BAD, "", ""},
+	    /* found by fuzz.taxii: '=' that is not the padding at the end */
+	    {"Basic YTpiOm=M", TAXII_CRED_BAD, "", ""},
+	    {"Basic LGzlZWQ6a3J0X2Fi/0=V", TAXII_CRED_BAD, "", ""},
+	    {"Basic YTpi=mM=", TAXII_CRED_BAD, "", ""},
+	    {"Basic YTpiOmM=", TAXII_CRED_BASIC, "a", "b:c"},
+	    {"Basic YTpiOmNk", TAXII_CRED_BASIC, "a", "b:cd"},
+	    {"Basic YTpiOg==", TAXII_CRED_BASIC, "a", "b:"},
 	    {"Basic", TAXII_CRED_BAD, "", ""},
 	    {"Bearer", TAXII_CRED_BAD, "", ""},
 	    {"Bearer a b", TAXII_CRED_BAD, "", ""},
+	    /* found by fuzz.taxii: blanks and controls inside a Bearer token */
+	    {"Bearer a\tb", TAXII_CRED_BAD, "", ""},
+	    {"Bearer kr_\x01"
+	     "abc",
+	     TAXII_CRED_BAD, "", ""},
+	    {"Bearer kr_\xfa", TAXII_CRED_BAD, "", ""},
+	    {"Bearer a=b", TAXII_CRED_BAD, "", ""},
+	    {"Bearer abc==", TAXII_CRED_BEARER, "", "abc=="},
+	    {"Bearer A-._~+/z", TAXII_CRED_BEARER, "", "A-._~+/z"},
 	    {"Digest username=x", TAXII_CRED_BAD, "", ""},
 	    {"kr_abc", TAXII_CRED_BAD, "", ""},
 	    {"", TAXII_CRED_BAD, "", ""},

@@ -104,8 +104,56 @@ static const struct utf8_case cases[] = {
     {"NUL at end", "abc\0", 4, false, 0},
 };
 
+/* kr_utf8_scrub: what is left of characters cut by "%.Ns" goes, text stays. */
+static void test_scrub(void)
+{
+	static const struct {
+		const char *name, *in, *out;
+	} rows[] = {
+	    {"empty", "", ""},
+	    {"ASCII", "report--1: label", "report--1: label"},
+	    {"Japanese", "報告--あいう", "報告--あいう"},
+	    {"cut after one byte", "id-\xe3: x", "id-: x"},
+	    {"cut after two bytes", "id-\xe3\x81: x", "id-: x"},
+	    {"cut at the end", "あい\xe3\x81", "あい"},
+	    {"stray continuation",
+	     "a\x81"
+	     "b",
+	     "ab"},
+	    {"overlong",
+	     "a\xc0\xaf"
+	     "b",
+	     "ab"},
+	    {"surrogate",
+	     "a\xed\xa0\x80"
+	     "b",
+	     "ab"},
+	    {"four bytes kept",
+	     "a\xf0\x9f\x8d\xa3"
+	     "b",
+	     "a\xf0\x9f\x8d\xa3"
+	     "b"},
+	    {"four bytes cut",
+	     "a\xf0\x9f\x8d"
+	     "b",
+	     "ab"},
+	};
+
+	for (size_t i = 0; i < CHECK_N(rows); i++) {
+		char buf[64];
+
+		check_case(rows[i].name);
+		snprintf(buf, sizeof(buf), "%s", rows[i].in);
+		kr_utf8_scrub(buf);
+		CHECK_STREQ(buf, rows[i].out);
+		CHECK(kr_utf8_valid(buf, strlen(buf)) || !buf[0]);
+	}
+	check_case(NULL);
+}
+
 int main(void)
 {
+	test_scrub();
 	for (size_t i = 0; i < CHECK_N(cases); i++) {
 		const struct utf8_case *c = &cases[i];
 		size_t len = c->len ? c->len : strlen(c->bytes);

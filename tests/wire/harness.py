@@ -108,7 +108,7 @@ _validate_lock = threading.Lock()
 def child_env(extra=None, drop=()):
     """The environment for hub, admin and client processes."""
     env = dict(os.environ)
-    for k in ("KAIRAN_URL", "KAIRAN_TOKEN") + tuple(drop):
+    for k in ("KAIRAN_URL", "KAIRAN_TOKEN", "KAIRAN_CERT", "KAIRAN_KEY") + tuple(drop):
         env.pop(k, None)
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1")

@@ -611,5 +611,122 @@ class MetricsTest(HubTestCase):
         self.assertIn("metrics_token: use at least 32 characters", p.stderr)
 
 
+class AuditCoverageTest(HubTestCase):
+    """The write paths that came after the audit trail: sightings,
+    self-assessments, event updates and cancellations, RSVPs, the regional
+    help directory, and TAXII refusals. Each leaves one entry with ids,
+    circle and status only; scores and indicator values never appear."""
+
+    REGION = "kanagawa-au"
+    SCORES = {str(d): v for d, v in zip(range(1, 11),
+                                        (4.9, 1.1, 3.7, 2.3, 4.1, 1.9, 3.3, 2.7, 4.3, 1.7))}
+
+    def audit(self, since=0):
+        return self.hub.admin("audit", "show", "--since", str(since), "--limit", "100000",
+                              json=True)
+
+    def test_later_write_paths_are_recorded(self):
+        hub = self.hub = self.start_hub()
+        fx = setup_two_circles(hub, suffix="-cov")
+        posts = {"threat": ["member", "moderator"], "practice": ["member", "moderator"],
+                 "alert": ["moderator"], "event": ["organizer", "moderator"]}
+        harness.add_circle(hub, self.REGION, kind="regional", allowed=["CLEAR", "GREEN"],
+                           post=posts)
+        hub.admin("member", "add", self.REGION, fx.author_org)
+        hub.admin("member", "add", self.REGION, fx.peer_org)
+        hub.admin("role", "set", self.REGION, fx.user["author"], "organizer")
+        hub.wait_role(fx.token["author"], self.REGION, "organizer")
+        rc, out, err = sqlite(os.path.join(hub.data, "kairan.db"), "SELECT id, name FROM users")
+        ids = {name: f"user:{i}" for i, name in (l.split("|", 1) for l in out.split())}
+        organizer, member = ids[fx.user["author"]], ids[fx.user["peer"]]
+        start = self.audit()[-1]["seq"] + 1
+        org, peer = hub.client(fx.token["author"]), hub.client(fx.token["peer"])
+
+        ev = org.post(make_item(self.REGION, tlp="CLEAR", kind="event", indicators=[],
+                                title="中小企業向けランサムウェア対策勉強会",
+                                body="バックアップと多要素認証の始め方",
+                                event=harness.event_details()))
+        peer.ok({"type": "rsvp", "item_id": ev["item_id"]}, "rsvp")
+        peer.ok({"type": "rsvp", "item_id": ev["item_id"], "cancel": True}, "rsvp")
+        org.ok({"type": "event_update", "item_id": ev["item_id"],
+                "title": "中小企業向けランサムウェア対策勉強会（会場変更）"}, "event_updated")
+        org.ok({"type": "event_cancel", "item_id": ev["item_id"], "reason": "講師の都合"},
+               "event_cancelled")
+        res = org.ok({"type": "resource_add", "circle": self.REGION, "prefecture": "JP-14",
+                      "kind": "police", "name": "神奈川県警察 サイバー犯罪相談窓口",
+                      "contact": "045-000-0000"}, "resource_added")["resource"]
+        org.ok({"type": "resource_remove", "resource_id": res["id"]}, "resource_removed")
+        peer.ok({"type": "sight", "circle": fx.circle,
+                 "indicator": {"type": "ipv4", "value": "198.51.100.231"},
+                 "false_positive": True}, "sighted")
+        assessment = {"scores": self.SCORES, "maturity": "A", "sector": "hospitality"}
+        peer.ok({"type": "assess_submit", "circle": fx.circle, "assessment": assessment},
+                "assess_submitted")
+        again = peer.ok({"type": "assess_submit", "circle": fx.circle,
+                         "assessment": assessment}, "assess_submitted")
+        self.assertTrue(again["replaced"])
+        # TAXII: a collection the reader may not read is a 404 to the client,
+        # a refusal in the trail; so are credentials that fail.
+        def taxii(path, **headers):
+            import http.client
+            conn = http.client.HTTPSConnection(harness.HOST, hub.port, timeout=5,
+                                               context=hub.ssl_context())
+            try:
+                conn.request("GET", path, headers=dict(
+                    {"Accept": "application/taxii+json;version=2.1"}, **headers))
+                return conn.getresponse().status
+            finally:
+                conn.close()
+        self.assertEqual(taxii(f"/taxii2/kairan/collections/{fx.circle}/"), 404)
+        self.assertEqual(taxii("/taxii2/kairan/collections/",
+                               Authorization="Bearer krt_not-a-token"), 401)
+
+        rows = self.audit(start)
+        got = [(r["actor"], r["action"], r["subject"], r["detail"]) for r in rows
+               if r["action"] not in ("post",)]
+        region = self.REGION
+        want = [
+            (member, "rsvp", ev["item_id"], {"circle": region, "status": "attending"}),
+            (member, "rsvp_cancel", ev["item_id"], {"circle": region, "status": "attending"}),
+            (organizer, "event_update", ev["item_id"],
+             {"circle": region, "kind": "event", "tlp": "CLEAR", "status": "published",
+              "sequence": 1}),
+            (organizer, "event_cancel", ev["item_id"],
+             {"circle": region, "kind": "event", "tlp": "CLEAR", "status": "published",
+              "sequence": 2}),
+            (organizer, "resource_add", res["id"],
+             {"circle": region, "prefecture": "JP-14", "kind": "police"}),
+            (organizer, "resource_remove", res["id"], {"circle": region}),
+            (member, "sight", fx.circle,
+             {"circle": fx.circle, "type": "ipv4", "false_positive": True}),
+            (member, "assess_submit", fx.circle, {"circle": fx.circle, "replaced": False}),
+            (member, "assess_submit", fx.circle, {"circle": fx.circle, "replaced": True}),
+        ]
+        self.assertEqual([g for g in got if g[1] != "denied"], want)
+        denied = [(r["actor"], r["subject"], r["detail"]["message"], r["detail"]["code"])
+                  for r in rows if r["action"] == "denied"]
+        self.assertEqual(denied, [("anonymous", fx.circle, "taxii", "forbidden"),
+                                  ("anonymous", "", "taxii", "auth_failed")])
+        # Scores, maturity, sector and indicator values are nowhere in the trail.
+        rc, dump, err = sqlite(os.path.join(hub.data, "kairan.db"), "SELECT * FROM audit")
+        self.assertEqual(rc, 0, err)
+        for secret in ("198.51.100.231", "hospitality", "scores", "maturity",
+                       "神奈川県警察", "045-000-0000", "講師の都合", "勉強会"):
+            self.assertNotIn(secret, dump)
+
+        def numbers(v):
+            if isinstance(v, dict):
+                return [n for x in v.values() for n in numbers(x)]
+            if isinstance(v, list):
+                return [n for x in v for n in numbers(x)]
+            return [v] if isinstance(v, float) else []
+        self.assertEqual([n for r in self.audit() for n in numbers(r["detail"])], [])
+        # The trail verifies, with every entry the hub wrote.
+        v = hub.admin("audit", "verify", json=True)
+        self.assertTrue(v["ok"], v)
+        self.assertEqual(v["entries"], v["written"])
+        self.assertEqual(v["entries"], self.audit()[-1]["seq"])
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
