@@ -96,7 +96,7 @@ static bool copy_store(struct admin *a, const char *tmp, int *pages, char *why, 
 	int rc = SQLITE_OK, busy = 0;
 
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		snprintf(why, len, "cannot open %s: %s", tmp, dst ? sqlite3_errmsg(dst) : "?");
+		snprintf(why, len, "cannot open %.300s: %.150s", tmp, dst ? sqlite3_errmsg(dst) : "?");
 		goto out;
 	}
 	snap = sqlite3_exec(src, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
