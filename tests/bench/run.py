@@ -167,8 +167,9 @@ class Server:
 class Kairan(Server):
     kind = "kairan"
 
-    def __init__(self, name, tmp, hub, tls=True):
+    def __init__(self, name, tmp, hub, tls=True, orgs=MEMBER_ORGS, users=USERS_PER_ORG):
         super().__init__(name, tmp)
+        self.orgs, self.users = orgs, users
         self.hub = hub
         self.tls = tls
         self.data = os.path.join(tmp, "data")
@@ -201,13 +202,14 @@ class Kairan(Server):
                    "--policy", os.path.join(HERE, "bench-policy.json"))
         self.admin("member", "add", "bench", "bench-poster")
         subs = []
-        for o in range(MEMBER_ORGS):
+        for o in range(self.orgs):
             org = f"member-{o:02d}"
             self.admin("org", "add", org, "--industry", "finance")
             self.admin("member", "add", "bench", org)
-            for u in range(USERS_PER_ORG):
+            for u in range(self.users):
                 subs.append(self.admin("user", "add", org, f"reader-{o:02d}-{u:02d}"))
-        pubs = [self.admin("user", "add", "bench-poster", f"poster-{i}") for i in range(8)]
+        pubs = [self.admin("user", "add", "bench-poster", f"poster-{i}")
+                for i in range(8 if self.orgs == MEMBER_ORGS else 2)]
         with open(self.tokens, "w") as f:
             f.write("\n".join(subs) + "\n")
         with open(self.pub_tokens, "w") as f:
@@ -222,6 +224,27 @@ class Kairan(Server):
     def url(self):
         return f"{'wss' if self.tls else 'ws'}://{HOST}:{self.port}"
 
+    def metrics(self):
+        """The hub's deliver counters from GET /metrics (loopback needs no token)."""
+        import ssl
+        import urllib.request
+        ctx = None
+        if self.tls:
+            ctx = ssl.create_default_context(cafile=os.path.join(self.data, "tls", "cert.pem"))
+            ctx.check_hostname = False
+        url = f"{'https' if self.tls else 'http'}://{HOST}:{self.port}/metrics"
+        try:
+            with urllib.request.urlopen(url, context=ctx, timeout=10) as r:
+                text = r.read().decode()
+        except OSError:
+            return {}
+        out = {}
+        for key in ("kairan_deliver_frames_total", "kairan_items_delivered_total"):
+            m = re.search(rf"^{key} (\d+)", text, re.M)
+            if m:
+                out[key] = int(m.group(1))
+        return out
+
     def load_args(self):
         args = ["--tokens", self.tokens, "--pub-tokens", self.pub_tokens, "--circle", "bench"]
         if self.tls:
@@ -234,10 +257,18 @@ class Mosquitto(Server):
 
     def start(self):
         conf = os.path.join(self.tmp, "mosquitto.conf")
+        # mosquitto 2.0.11 will not start with a websockets listener alone
+        # (eclipse-mosquitto/mosquitto#2284), so a plain MQTT listener on
+        # loopback comes first, unused; `socket_domain ipv4` makes
+        # libwebsockets bind 127.0.0.1 rather than every IPv6 address
+        # (eclipse-mosquitto/mosquitto#3045).
         with open(conf, "w") as f:
             f.write("# mosquitto for the benchmark (tests/bench/run.py): loopback, websockets\n"
+                    f"listener {free_port()} {HOST}\n"
+                    "protocol mqtt\n"
                     f"listener {self.port} {HOST}\n"
                     "protocol websockets\n"
+                    "socket_domain ipv4\n"
                     "allow_anonymous true\n"
                     "persistence false\n"
                     "max_connections -1\n"
@@ -293,6 +324,37 @@ def run_load(binary, server, scenario, params, smoke, timeout):
     result["exit"] = p.returncode
     result["stderr"] = err.strip()[-2000:]
     return result
+
+
+def start_perf(directory, server, scenario):
+    """--profile: sample the server's CPU (perf record, cpu-clock, call graphs)
+    while one scenario runs; the data goes to DIR/SERVER-SCENARIO.data."""
+    if not directory:
+        return None
+    os.makedirs(directory, exist_ok=True)
+    out = os.path.join(directory, f"{server.name}-{scenario}.data")
+    cmd = ["perf", "record", "-q", "-e", "cpu-clock", "-F", "2000", "--call-graph",
+           os.environ.get("KAIRAN_BENCH_CALLGRAPH", "fp"), "-p", str(server.proc.pid), "-o", out]
+    if os.environ.get("KAIRAN_BENCH_STRACE"):  # count system calls instead
+        cmd = ["strace", "-f", "-p", str(server.proc.pid), "-o", out + ".strace"]
+        if os.environ["KAIRAN_BENCH_STRACE"] == "count":
+            cmd.insert(1, "-c")
+    p = subprocess.Popen(cmd,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    return p
+
+
+def stop_perf(p):
+    if p is None:
+        return
+    p.send_signal(signal.SIGINT)
+    try:
+        p.wait(60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait(10)
 
 
 def run_redact(binary, params):
@@ -352,11 +414,13 @@ ROWS = [
     ("steady: latency p99 (ms)", "steady", "latency_p99_ms"),
     ("steady: latency max (ms)", "steady", "latency_max_ms"),
     ("steady: server CPU per delivery (µs)", "steady", "cpu_us_per_delivery"),
+    ("steady: items per deliver frame (kairan)", "steady", "items_per_frame"),
     ("burst 1,000 subs × 1,000 posts: delivered / expected", "burst", "delivery"),
     ("burst: deliveries per second", "burst", "deliveries_per_s"),
     ("burst: server CPU per delivery (µs)", "burst", "cpu_us_per_delivery"),
     ("burst: latency p50 (ms)", "burst", "latency_p50_ms"),
     ("burst: latency p99 (ms)", "burst", "latency_p99_ms"),
+    ("burst: items per deliver frame (kairan)", "burst", "items_per_frame"),
     ("wide 10,000 subs × 10 posts: delivered / expected", "wide", "delivery"),
     ("wide: deliveries per second", "wide", "deliveries_per_s"),
     ("wide: server CPU per delivery (µs)", "wide", "cpu_us_per_delivery"),
@@ -442,6 +506,12 @@ REQUIRED = {
 def check_smoke(name, r):
     """The assertions of bench.smoke."""
     problems = []
+    if r.get("exit") not in (None, 0):
+        problems.append(f"kairan-load exited with {r.get('exit')}: {r.get('stderr')}")
+    bad = [l for l in (r.get("stderr") or "").splitlines()
+           if any(m in l for m in SANITIZER_MARKERS)]
+    if bad:
+        problems.append(f"sanitizer report from kairan-load: {bad[0]}")
     if not r.get("ok"):
         problems.append(f"not ok: {r.get('first_error')}")
     kind = r.get("scenario")
@@ -487,9 +557,16 @@ def main():
     ap.add_argument("--json", help="write every result here")
     ap.add_argument("--markdown", help="write the table here")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directories")
+    ap.add_argument("--profile", metavar="DIR",
+                    help="record a perf profile of the server during each scenario into DIR")
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="multiply post counts by this (e.g. 0.1 for a quick look)")
     args = ap.parse_args()
     hub, load, redact = binaries(args)
-    sizes = SMOKE if args.smoke else FULL
+    sizes = {k: dict(v) for k, v in (SMOKE if args.smoke else FULL).items()}
+    for v in sizes.values():
+        if "posts" in v:
+            v["posts"] = max(1, int(v["posts"] * args.scale))
     servers = [s for s in args.servers.split(",") if s]
     scenarios = [s for s in args.only.split(",") if s]
     for s in servers:
@@ -502,7 +579,9 @@ def main():
     for name in servers:
         tmp = tempfile.mkdtemp(prefix=f"kairan-bench-{name}-")
         if name.startswith("kairan"):
-            server = Kairan(name, tmp, hub, tls=(name == "kairan"))
+            # the smoke run: fewer users, so setting up takes a moment
+            server = Kairan(name, tmp, hub, tls=(name == "kairan"),
+                            **(dict(orgs=2, users=3) if args.smoke else {}))
         elif name == "mosquitto":
             server = Mosquitto(name, tmp) if shutil.which("mosquitto") else None
         else:
@@ -520,7 +599,19 @@ def main():
                         results[name]["redact"] = run_redact(redact, sizes["redact"])
                     continue
                 t = time.monotonic()
-                r = run_load(load, server, scen, sizes[scen], args.smoke, timeout)
+                perf = start_perf(args.profile, server, scen)
+                before = server.metrics() if isinstance(server, Kairan) else {}
+                try:
+                    r = run_load(load, server, scen, sizes[scen], args.smoke, timeout)
+                finally:
+                    stop_perf(perf)
+                after = server.metrics() if isinstance(server, Kairan) else {}
+                frames = after.get("kairan_deliver_frames_total", 0) - before.get(
+                    "kairan_deliver_frames_total", 0)
+                if frames > 0 and scen != "idle":
+                    # how many items the hub put in each deliver frame
+                    r["items_per_frame"] = round((after["kairan_items_delivered_total"] - before[
+                        "kairan_items_delivered_total"]) / frames, 2)
                 results[name][scen] = r
                 log(f"{name} {scen}: {'ok' if r.get('ok') else 'NOT OK'} in "
                     f"{time.monotonic() - t:.1f} s: "
