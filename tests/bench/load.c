@@ -306,7 +306,7 @@ static int send_post(struct lconn *c)
 	frame = L->pkt + LWS_PRE;
 	stamp_write(L->tmpl + L->stamp_off, (uint64_t)now, seq);
 	if (L->o.server == SRV_KAIRAN) {
-		char id[10];
+		char id[16]; /* seq < 10,000,000: nine digits */
 
 		snprintf(id, sizeof(id), "%09u", seq);
 		memcpy(L->tmpl + L->id_off, id, 9);
