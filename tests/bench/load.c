@@ -96,7 +96,7 @@ struct opts {
 	const char *url, *ca, *circle, *tokens_file, *pub_tokens_file;
 	int pid;
 	uint32_t subscribers, publishers, posts, window, body_bytes, concurrency;
-	double rate, timeout_s, stall_s, settle_s;
+	double rate, timeout_s, stall_s, settle_s, duration_s;
 	bool verify, insecure;
 };
 
@@ -128,6 +128,8 @@ struct load {
 
 	/* publishing */
 	uint32_t next_seq, allowed, acked, post_errors;
+	bool out_of_time;            /* --duration has passed: no new posts */
+	double self_cpu0, self_cpu1; /* the load tool's own CPU over the run */
 	int64_t run_start, first_send, last_send;
 	int64_t *send_us; /* per seq */
 	uint32_t *ack_lat;
@@ -281,7 +283,8 @@ static bool may_send(const struct lconn *c)
 	const struct load *L = c->L;
 
 	return c->role == ROLE_PUB && c->st == CS_READY && L->phase == PH_RUN &&
-	       L->next_seq < L->o.posts && L->next_seq < L->allowed && c->inflight < L->o.window;
+	       L->next_seq < L->o.posts && L->next_seq < L->allowed && c->inflight < L->o.window &&
+	       !L->out_of_time;
 }
 
 /* Write the next post of the run; one lws_write. */
@@ -780,6 +783,9 @@ static void tick(lws_sorted_usec_list_t *sul)
 					lws_callback_on_writable(L->conns[i].wsi);
 		}
 	}
+	if (L->phase == PH_RUN && L->o.duration_s > 0 &&
+	    now - L->run_start >= (int64_t)(L->o.duration_s * 1e6))
+		L->out_of_time = true;
 	if (now - L->last_ping_round >= 1000000) {
 		L->last_ping_round = now;
 		ping_all(L, now);
@@ -805,7 +811,7 @@ static bool run_until(struct load *L, bool (*done)(struct load *), double second
 			note_error(L, "%s: not done within %.0f s", what, seconds);
 			return false;
 		}
-		if (L->phase == PH_RUN && L->next_seq >= L->o.posts &&
+		if (L->phase == PH_RUN && (L->next_seq >= L->o.posts || L->out_of_time) &&
 		    now - L->last_progress > (int64_t)(L->o.stall_s * 1e6)) {
 			note_error(L, "%s: no progress for %.0f s", what, L->o.stall_s);
 			return false;
@@ -831,7 +837,7 @@ static bool fanout_done(struct load *L)
 
 static bool ingest_done(struct load *L)
 {
-	return L->acked + L->post_errors >= L->o.posts;
+	return L->acked + L->post_errors >= (L->out_of_time ? L->next_seq : L->o.posts);
 }
 
 static void settle(struct load *L, double seconds)
@@ -967,25 +973,27 @@ static bool build_template(struct load *L)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: kairan-load --server kairan|mqtt|nats --url ws[s]://127.0.0.1:PORT\n"
-	           "                   --scenario fanout|idle|ingest [options]\n"
-	           "  --subscribers N    subscribers (fanout) or idle connections (idle)\n"
-	           "  --publishers P     publishing connections (ingest; fanout uses 1)\n"
-	           "  --posts M          items to post\n"
-	           "  --rate R           posts per second (fanout; 0: one burst)\n"
-	           "  --window W         unacknowledged posts per publisher (ingest)\n"
-	           "  --body BYTES       size of each item's body (default 300)\n"
-	           "  --pid PID          the server process, for CPU time and memory\n"
-	           "  --tokens FILE      kairan: subscriber tokens, one a line (used in turn)\n"
-	           "  --pub-tokens FILE  kairan: publisher tokens\n"
-	           "  --circle KEY       kairan: the circle to post to and follow\n"
-	           "  --ca FILE          CA of a wss:// server; --insecure skips the check\n"
-	           "  --concurrency K    connections being opened at once (default 200)\n"
-	           "  --timeout S        deadline of each phase (default 120)\n"
-	           "  --stall S          end a run after S seconds without progress (default 10)\n"
-	           "  --settle S         wait after connecting before measuring (default 1)\n"
-	           "  --verify           kairan: also parse every deliver frame fully\n"
-	           "Prints one JSON object with the measurements on stdout.\n");
+	fprintf(f,
+	        "usage: kairan-load --server kairan|mqtt|nats --url ws[s]://127.0.0.1:PORT\n"
+	        "                   --scenario fanout|idle|ingest [options]\n"
+	        "  --subscribers N    subscribers (fanout) or idle connections (idle)\n"
+	        "  --publishers P     publishing connections (ingest; fanout uses 1)\n"
+	        "  --posts M          items to post\n"
+	        "  --rate R           posts per second (fanout; 0: one burst)\n"
+	        "  --window W         unacknowledged posts per publisher (ingest)\n"
+	        "  --duration S       ingest: stop posting after S seconds (then wait for acks)\n"
+	        "  --body BYTES       size of each item's body (default 300)\n"
+	        "  --pid PID          the server process, for CPU time and memory\n"
+	        "  --tokens FILE      kairan: subscriber tokens, one a line (used in turn)\n"
+	        "  --pub-tokens FILE  kairan: publisher tokens\n"
+	        "  --circle KEY       kairan: the circle to post to and follow\n"
+	        "  --ca FILE          CA of a wss:// server; --insecure skips the check\n"
+	        "  --concurrency K    connections being opened at once (default 200)\n"
+	        "  --timeout S        deadline of each phase (default 120)\n"
+	        "  --stall S          end a run after S seconds without progress (default 10)\n"
+	        "  --settle S         wait after connecting before measuring (default 1)\n"
+	        "  --verify           kairan: also parse every deliver frame fully\n"
+	        "Prints one JSON object with the measurements on stdout.\n");
 }
 
 static bool parse_args(int argc, char **argv, struct opts *o)
@@ -1011,20 +1019,33 @@ static bool parse_args(int argc, char **argv, struct opts *o)
 		O_STALL,
 		O_SETTLE,
 		O_VERIFY,
+		O_DURATION,
 		O_HELP
 	};
 	static const struct option lo[] = {
-	    {"server", 1, NULL, O_SERVER},     {"url", 1, NULL, O_URL},
-	    {"scenario", 1, NULL, O_SCEN},     {"subscribers", 1, NULL, O_SUBS},
-	    {"publishers", 1, NULL, O_PUBS},   {"posts", 1, NULL, O_POSTS},
-	    {"rate", 1, NULL, O_RATE},         {"window", 1, NULL, O_WINDOW},
-	    {"body", 1, NULL, O_BODY},         {"pid", 1, NULL, O_PID},
-	    {"tokens", 1, NULL, O_TOKENS},     {"pub-tokens", 1, NULL, O_PUBTOK},
-	    {"circle", 1, NULL, O_CIRCLE},     {"ca", 1, NULL, O_CA},
-	    {"insecure", 0, NULL, O_INSECURE}, {"concurrency", 1, NULL, O_CONC},
-	    {"timeout", 1, NULL, O_TIMEOUT},   {"stall", 1, NULL, O_STALL},
-	    {"settle", 1, NULL, O_SETTLE},     {"verify", 0, NULL, O_VERIFY},
-	    {"help", 0, NULL, O_HELP},         {NULL, 0, NULL, 0},
+	    {"server", 1, NULL, O_SERVER},
+	    {"url", 1, NULL, O_URL},
+	    {"scenario", 1, NULL, O_SCEN},
+	    {"subscribers", 1, NULL, O_SUBS},
+	    {"publishers", 1, NULL, O_PUBS},
+	    {"posts", 1, NULL, O_POSTS},
+	    {"rate", 1, NULL, O_RATE},
+	    {"window", 1, NULL, O_WINDOW},
+	    {"body", 1, NULL, O_BODY},
+	    {"pid", 1, NULL, O_PID},
+	    {"tokens", 1, NULL, O_TOKENS},
+	    {"pub-tokens", 1, NULL, O_PUBTOK},
+	    {"circle", 1, NULL, O_CIRCLE},
+	    {"ca", 1, NULL, O_CA},
+	    {"insecure", 0, NULL, O_INSECURE},
+	    {"concurrency", 1, NULL, O_CONC},
+	    {"timeout", 1, NULL, O_TIMEOUT},
+	    {"stall", 1, NULL, O_STALL},
+	    {"settle", 1, NULL, O_SETTLE},
+	    {"verify", 0, NULL, O_VERIFY},
+	    {"help", 0, NULL, O_HELP},
+	    {"duration", 1, NULL, O_DURATION},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt;
 
@@ -1114,6 +1135,9 @@ static bool parse_args(int argc, char **argv, struct opts *o)
 		case O_VERIFY:
 			o->verify = true;
 			break;
+		case O_DURATION:
+			o->duration_s = atof(optarg);
+			break;
 		case O_HELP:
 			usage(stdout);
 			exit(0);
@@ -1176,6 +1200,17 @@ static json_t *ms(uint32_t us)
 	return json_real((double)us / 1000.0);
 }
 
+/* This process's own CPU time (user + system), seconds. */
+static double self_cpu(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void report(struct load *L, long long cpu0, long long cpu1, long long rss0, long long rss1,
                    int64_t t0, int64_t t1, bool ok)
 {
@@ -1206,6 +1241,7 @@ static void report(struct load *L, long long cpu0, long long cpu1, long long rss
 		json_object_set_new(r, "seconds", json_real(secs));
 		json_object_set_new(r, "body_bytes", json_integer(L->o.body_bytes));
 		json_object_set_new(r, "post_bytes", json_integer((json_int_t)L->payload_len));
+		json_object_set_new(r, "load_cpu_s", json_real(L->self_cpu1 - L->self_cpu0));
 		json_object_set_new(r, "cpu_s",
 		                    cpu0 >= 0 && cpu1 >= 0
 		                        ? json_real((double)(cpu1 - cpu0) / (double)tck)
@@ -1367,6 +1403,7 @@ int main(int argc, char **argv)
 	} else if (ok) {
 		if (L.o.pid)
 			cpu0 = proc_cpu_ticks(L.o.pid);
+		L.self_cpu0 = self_cpu();
 		t0 = L.run_start = now_us();
 		L.allowed = L.o.rate > 0 ? 1 : L.o.posts;
 		L.phase = PH_RUN;
@@ -1377,6 +1414,7 @@ int main(int argc, char **argv)
 		               L.o.timeout_s, L.o.scenario == SC_FANOUT ? "fan-out" : "ingest");
 		if (L.o.pid)
 			cpu1 = proc_cpu_ticks(L.o.pid);
+		L.self_cpu1 = self_cpu();
 		t1 = now_us();
 		if (L.o.scenario == SC_FANOUT && L.last_delivery > t0)
 			t1 = L.last_delivery;
@@ -1384,7 +1422,7 @@ int main(int argc, char **argv)
 		if (L.o.scenario == SC_FANOUT)
 			ok = ok && L.delivered == L.expected;
 		else
-			ok = ok && L.acked == L.o.posts;
+			ok = ok && L.acked == L.next_seq;
 	}
 	L.phase = PH_DONE;
 	report(&L, cpu0, cpu1, rss0, rss1, t0, t1, ok);
