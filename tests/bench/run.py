@@ -325,6 +325,7 @@ def run_load(binary, server, scenario, params, smoke, timeout):
         raise RuntimeError(f"kairan-load printed no result (exit {p.returncode}):\n{err}")
     result["name"] = scenario
     result["exit"] = p.returncode
+    result["loadavg_after"] = loadavg()
     result["stderr"] = err.strip()[-2000:]
     return result
 
@@ -358,6 +359,15 @@ def stop_perf(p):
     except subprocess.TimeoutExpired:
         p.kill()
         p.wait(10)
+
+
+def loadavg():
+    """The machine's 1-minute load average: other work on the same 2 cores."""
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def run_redact(binary, params):
