@@ -111,6 +111,15 @@ int main(int argc, char **argv)
 		memcpy(text + len, paragraph, sizeof(paragraph) - 1);
 		len += sizeof(paragraph) - 1;
 	}
+	/* then part of one more paragraph, cut at a character boundary */
+	{
+		size_t k = target - len;
+
+		while (k > 0 && ((unsigned char)paragraph[k] & 0xC0) == 0x80)
+			k--;
+		memcpy(text + len, paragraph, k);
+		len += k;
+	}
 	text[len] = '\0';
 
 	/* once, checked: what the engine removes from this report */

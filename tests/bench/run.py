@@ -342,7 +342,7 @@ def start_perf(directory, server, scenario):
     if os.environ.get("KAIRAN_BENCH_STRACE"):  # count system calls instead
         cmd = ["strace", "-f", "-p", str(server.proc.pid), "-o", out + ".strace"]
         if os.environ["KAIRAN_BENCH_STRACE"] == "count":
-            cmd.insert(1, "-c")
+            cmd[1:1] = ["-c", "-w"]
     p = subprocess.Popen(cmd,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
@@ -436,7 +436,6 @@ ROWS = [
     ("burst: latency p99 (ms)", "burst", "latency_p99_ms"),
     ("burst: items per deliver frame (kairan)", "burst", "items_per_frame"),
     ("burst: seconds from first post to last delivery", "burst", "seconds"),
-    ("burst: server CPU (s)", "burst", "cpu_s"),
     ("burst: load tool CPU (s, same 2 cores)", "burst", "load_cpu_s"),
     ("wide 10,000 subs × 10 posts: delivered / expected", "wide", "delivery"),
     ("wide: deliveries per second", "wide", "deliveries_per_s"),
@@ -477,7 +476,8 @@ def table(results, servers):
             for o in others:
                 a, b = vals.get(ratio_base), vals.get(o)
                 ok = isinstance(a, (int, float)) and isinstance(b, (int, float)) and b
-                cells.append(f"{a / b:.2f}" if ok and key != "ready" else "–")
+                q = a / b if ok and key != "ready" else None
+                cells.append("–" if q is None else f"{q:,.0f}" if q >= 1000 else f"{q:.3g}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
