@@ -72,15 +72,16 @@ static enum kr_err check_recipients(struct kr_session *s, const json_t *list, en
 static enum kr_err check_rate(struct kr_session *s, int64_t circle_id,
                               const struct kr_circle_policy *cp, char *err, size_t errlen)
 {
-	int64_t now = (int64_t)time(NULL), count = 0;
+	bool reached = false;
 	enum kr_err rc;
 
 	if (cp->posts_per_hour <= 0)
 		return KR_OK;
-	rc = store_posts_since(s->srv->store, s->user_id, circle_id, now - 3600, &count);
+	rc = store_posts_reached(s->srv->store, s->user_id, circle_id, (int64_t)time(NULL) - 3600,
+	                         cp->posts_per_hour, &reached);
 	if (rc != KR_OK)
 		return rc;
-	if (count >= cp->posts_per_hour) {
+	if (reached) {
 		snprintf(err, errlen, "this circle allows %d posts per hour; try again later",
 		         cp->posts_per_hour);
 		return KR_ERATELIMIT;

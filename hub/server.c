@@ -70,6 +70,15 @@ static void on_receive(struct kr_session *s, const void *in, size_t len)
 
 	if (s->closing)
 		return;
+	/* A whole message in one piece (the usual case) is handled where lws
+	 * holds it: no copy, and an idle connection keeps no buffer. */
+	if (s->rx_len == 0 && !s->rx_too_large && lws_is_final_fragment(s->wsi) &&
+	    lws_remaining_packet_payload(s->wsi) == 0 &&
+	    len <= (size_t)s->srv->cfg->max_frame_bytes) {
+		throttle_frame(s, true);
+		dispatch_frame(s, in, len);
+		return;
+	}
 	if (!s->rx_too_large && !rx_append(s, in, len)) {
 		s->rx_too_large = true;
 		s->rx_len = 0;
@@ -189,8 +198,12 @@ static int callback_kairan(struct lws *wsi, enum lws_callback_reasons reason, vo
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
+/* rx_buffer_size 1024: lws gives each connection a receive buffer of this
+ * size for as long as it lives; larger messages arrive in pieces and are
+ * reassembled by on_receive(). 4096 cost 3 KiB more per idle connection
+ * (BENCHMARKS.md). */
 static const struct lws_protocols protocols[] = {
-    {KR_SUBPROTOCOL, callback_kairan, sizeof(struct kr_session), 4096, 0, NULL, 0},
+    {KR_SUBPROTOCOL, callback_kairan, sizeof(struct kr_session), 1024, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 

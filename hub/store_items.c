@@ -547,11 +547,10 @@ enum kr_err store_items_pending(struct kr_store *st, int64_t circle_id, int limi
 	return each_item(st, s, cb, ud, NULL);
 }
 
-enum kr_err store_posts_since(struct kr_store *st, int64_t user_id, int64_t circle_id,
-                              int64_t since, int64_t *count)
+/* count(*) of one of the two queries below, at most limit. */
+static enum kr_err count_upto(struct kr_store *st, const char *sql, int64_t user_id,
+                              int64_t circle_id, int64_t since, int64_t limit, int64_t *count)
 {
-	static const char sql[] = "SELECT count(*) FROM items WHERE author_user_id = ?1 AND "
-	                          "circle_id = ?2 AND created_at >= ?3 AND forwarded_from IS NULL";
 	sqlite3_stmt *s = store_prepare(st, sql);
 	int src;
 
@@ -561,11 +560,36 @@ enum kr_err store_posts_since(struct kr_store *st, int64_t user_id, int64_t circ
 	sqlite3_bind_int64(s, 1, user_id);
 	sqlite3_bind_int64(s, 2, circle_id);
 	sqlite3_bind_int64(s, 3, since);
+	sqlite3_bind_int64(s, 4, limit);
 	src = sqlite3_step(s);
 	if (src == SQLITE_ROW)
 		*count = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return src == SQLITE_ROW ? KR_OK : store_err(st, src);
+}
+
+enum kr_err store_posts_reached(struct kr_store *st, int64_t user_id, int64_t circle_id,
+                                int64_t since, int64_t limit, bool *reached)
+{
+	/* Every column in items_by_author: answered from the index. It also
+	 * counts forwarded copies, so it is never below the real count. */
+	static const char upper[] =
+	    "SELECT count(*) FROM (SELECT 1 FROM items WHERE author_user_id = ?1 AND "
+	    "circle_id = ?2 AND created_at >= ?3 LIMIT ?4)";
+	static const char exact[] =
+	    "SELECT count(*) FROM (SELECT 1 FROM items WHERE author_user_id = ?1 AND "
+	    "circle_id = ?2 AND created_at >= ?3 AND forwarded_from IS NULL LIMIT ?4)";
+	int64_t n = 0;
+	enum kr_err rc;
+
+	*reached = false;
+	if (limit <= 0)
+		return KR_OK;
+	rc = count_upto(st, upper, user_id, circle_id, since, limit, &n);
+	if (rc == KR_OK && n >= limit)
+		rc = count_upto(st, exact, user_id, circle_id, since, limit, &n);
+	*reached = rc == KR_OK && n >= limit;
+	return rc;
 }
 
 enum kr_err store_item_copy_exists(struct kr_store *st, const char *original_id, int64_t circle_id,

@@ -102,9 +102,15 @@ enum kr_err store_item_republish(struct kr_store *st, const struct kr_item *it, 
 enum kr_err store_items_pending(struct kr_store *st, int64_t circle_id, int limit, store_item_cb cb,
                                 void *ud);
 
-/* How many items the user posted to the circle since (epoch seconds). */
-enum kr_err store_posts_since(struct kr_store *st, int64_t user_id, int64_t circle_id,
-                              int64_t since, int64_t *count);
+/*
+ * Whether the user posted at least limit items to the circle since (epoch
+ * seconds); forwarded copies are not posts. *reached is false for limit <= 0.
+ * Counts no further than limit, and from the author index alone unless
+ * that count reaches it (only then are rows read to leave out forwarded
+ * copies): a busy poster's check costs index entries, not rows.
+ */
+enum kr_err store_posts_reached(struct kr_store *st, int64_t user_id, int64_t circle_id,
+                                int64_t since, int64_t limit, bool *reached);
 
 /* Whether a live copy of original_id was already forwarded into the circle. */
 enum kr_err store_item_copy_exists(struct kr_store *st, const char *original_id, int64_t circle_id,
