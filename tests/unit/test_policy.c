@@ -473,7 +473,7 @@ static void test_resources(void)
 		enum rel who;
 		enum kr_err see_open, see_closed, manage;
 	} rows[] = {
-	    {MEMBER, OK, OK, NO},   {OBSERVER, OK, OK, NO}, {MODERATOR, OK, OK, OK},
+	    {MEMBER, OK, OK, NO},    {OBSERVER, OK, OK, NO}, {MODERATOR, OK, OK, OK},
 	    {ORGANIZER, OK, OK, OK}, {OUTSIDER, OK, OK, NO}, {REMOVED, OK, OK, NO},
 	    {ANONYMOUS, OK, NO, NO},
 	};

@@ -268,7 +268,7 @@ static void on_user(void *ud, int64_t id, const char *name, int64_t org_id, cons
 }
 
 static void on_circle(void *ud, int64_t id, const char *key, enum kr_circle_kind kind,
-		      const char *policy_file)
+                      const char *policy_file)
 {
 	struct walk_seen *w = ud;
 
