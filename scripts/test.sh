@@ -1,9 +1,10 @@
 #!/bin/sh
 # Runs the whole test suite: installs what it needs, builds with
 # AddressSanitizer and UndefinedBehaviorSanitizer, builds the libFuzzer
-# harnesses with clang, and runs CTest (unit, schema, structure and wire
-# tests against real kairan-hub processes on loopback, and each fuzzer for a
-# bounded time).
+# harnesses with clang, and runs CTest: unit, schema and structure tests,
+# wire tests against real kairan-hub processes on loopback, the web client
+# in headless Chromium, a smoke-sized benchmark run, and each fuzzer for a
+# bounded time.
 set -eu
 cd "$(dirname "$0")/.."
 
