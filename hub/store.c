@@ -358,6 +358,24 @@ int64_t store_data_version(struct kr_store *st)
 	return v;
 }
 
+enum kr_err store_int64(struct kr_store *st, const char *sql, const int64_t *args, size_t n,
+                        int64_t *out)
+{
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int step;
+
+	*out = 0;
+	if (!s)
+		return KR_EINTERNAL;
+	for (size_t i = 0; i < n; i++)
+		sqlite3_bind_int64(s, (int)i + 1, args[i]);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? KR_OK : store_err(st, step);
+}
+
 enum kr_err store_meta_get(struct kr_store *st, const char *key, int64_t *value)
 {
 	static const char sql[] = "SELECT value FROM meta WHERE key = ?1";

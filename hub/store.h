@@ -76,6 +76,14 @@ int64_t store_data_version(struct kr_store *st);
 /* A hub-wide counter of the meta table (0 when the key has no row yet). */
 enum kr_err store_meta_get(struct kr_store *st, const char *key, int64_t *value);
 
+/*
+ * Run sql (cached) with the n integers args bound to ?1..?n and read the
+ * first column of its first row into *out (0 when there is no row). For
+ * counts, maxima and other single-number queries.
+ */
+enum kr_err store_int64(struct kr_store *st, const char *sql, const int64_t *args, size_t n,
+                        int64_t *out);
+
 /* Add one to a hub-wide counter of the meta table (creating it at 1), so a
  * running hub notices (data_version) and acts on the new value. */
 enum kr_err store_meta_bump(struct kr_store *st, const char *key);

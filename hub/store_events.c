@@ -367,19 +367,9 @@ enum kr_err store_reminder_next(struct kr_store *st, int64_t now, int64_t lead, 
 {
 	static const char sql[] =
 	    "SELECT coalesce(min(e.start_utc - ?2), 0) " REMINDER_WHERE "AND e.start_utc - ?2 > ?1";
-	sqlite3_stmt *s = store_prepare(st, sql);
-	int src;
+	const int64_t args[] = {now, lead};
 
-	*when = 0;
-	if (!s)
-		return KR_EINTERNAL;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, lead);
-	src = sqlite3_step(s);
-	if (src == SQLITE_ROW)
-		*when = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return src == SQLITE_ROW ? KR_OK : store_err(st, src);
+	return store_int64(st, sql, args, 2, when);
 }
 
 /* ---- notices ---- */

@@ -328,17 +328,7 @@ out:
 
 enum kr_err store_cursor_max(struct kr_store *st, int64_t *out)
 {
-	static const char sql[] = "SELECT coalesce(max(cursor), 0) FROM items";
-	sqlite3_stmt *s = store_prepare(st, sql);
-	int src;
-
-	if (!s)
-		return KR_EINTERNAL;
-	src = sqlite3_step(s);
-	if (src == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return src == SQLITE_ROW ? KR_OK : store_err(st, src);
+	return store_int64(st, "SELECT coalesce(max(cursor), 0) FROM items", NULL, 0, out);
 }
 
 enum kr_err store_sub_cursor_get(struct kr_store *st, int64_t user_id, const char *name,
@@ -551,21 +541,9 @@ enum kr_err store_items_pending(struct kr_store *st, int64_t circle_id, int limi
 static enum kr_err count_upto(struct kr_store *st, const char *sql, int64_t user_id,
                               int64_t circle_id, int64_t since, int64_t limit, int64_t *count)
 {
-	sqlite3_stmt *s = store_prepare(st, sql);
-	int src;
+	const int64_t args[] = {user_id, circle_id, since, limit};
 
-	*count = 0;
-	if (!s)
-		return KR_EINTERNAL;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int64(s, 2, circle_id);
-	sqlite3_bind_int64(s, 3, since);
-	sqlite3_bind_int64(s, 4, limit);
-	src = sqlite3_step(s);
-	if (src == SQLITE_ROW)
-		*count = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return src == SQLITE_ROW ? KR_OK : store_err(st, src);
+	return store_int64(st, sql, args, 4, count);
 }
 
 enum kr_err store_posts_reached(struct kr_store *st, int64_t user_id, int64_t circle_id,
